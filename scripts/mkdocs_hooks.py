@@ -1,0 +1,247 @@
+"""MkDocs hook: renders checklist_app's single source of truth into the pages.
+
+Placeholders a page may use (each rendered in the page's language):
+
+- ``{{ provider.NAME }}``  a value of :data:`checklist_app.provider.PROVIDER`
+- ``{{ timeline }}``       the overview timeline of the seven steps
+- ``{{ step_meta }}``      on a step page: who acts, how long, the seed's summary
+- ``{{ step_items }}``     on a step page: its checklist items (ids = the items' anchors)
+- ``{{ step_nav }}``       on a step page: previous / next step
+- ``{{ checklist_form }}`` the 12-item checklist with the completion-date column and ご解約日
+
+An unknown placeholder fails the build, so a typo never reaches a customer.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from checklist_app.provider import PROVIDER  # noqa: E402
+from checklist_app.steps import ACTORS, ITEMS, STEPS, ChecklistItem, Step, items_for_step  # noqa: E402
+from checklist_app.text import Text  # noqa: E402
+
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_0-9]+)?)\s*\}\}")
+
+LABELS = {
+    "who": Text(ja="担当", en="Who"),
+    "duration": Text(ja="日数目安", en="Typical duration"),
+    "step": Text(ja="ステップ", en="Step"),
+    "items": Text(ja="このステップのチェック項目", en="Checklist items for this step"),
+    "prev": Text(ja="前のステップ", en="Previous step"),
+    "next": Text(ja="次のステップ", en="Next step"),
+    "no": Text(ja="No.", en="No."),
+    "check": Text(ja="チェック項目", en="Checklist item"),
+    "done_date": Text(ja="ご対応完了日", en="Date completed"),
+    "cancel_date": Text(ja="ご解約日", en="Cancellation date"),
+    "see_step": Text(ja="手順を見る", en="See the step"),
+    "checklist_link": Text(ja="チェックリストで見る", en="Open in the checklist"),
+    "domain": Text(ja="ドメイン名", en="Domain name"),
+}
+
+
+def _lang(page: Any) -> str:
+    locale = getattr(page.file, "locale", None)
+    if locale:
+        return str(locale)
+    return "en" if page.file.src_uri.endswith(".en.md") else "ja"
+
+
+def _page_step(page: Any) -> Step | None:
+    src = page.file.src_uri.replace(".en.md", ".md")
+    for step in STEPS:
+        if src == step.doc:
+            return step
+    return None
+
+
+def _rel(page: Any, target_doc: str) -> str:
+    """A relative URL from this page to the built page of ``target_doc`` (same language).
+
+    Raw HTML is not rewritten by MkDocs, so the link is computed from the built URLs; the contract
+    tests check every one of them resolves.
+    """
+    lang = _lang(page)
+    prefix = "" if lang == "ja" else f"{lang}/"
+    target = target_doc.removesuffix(".md")
+    target = prefix + ("" if target == "index" else target + "/")
+    here = page.url if page.url.endswith("/") or page.url == "" else page.url.rsplit("/", 1)[0] + "/"
+    rel = posixpath.relpath(target or ".", here or ".")
+    return "./" if rel == "." else rel + "/"
+
+
+def _badge(actor: str, lang: str) -> str:
+    return f'<span class="nc-badge nc-badge--{actor}">{html.escape(ACTORS[actor].get(lang))}</span>'  # type: ignore[index]
+
+
+def _step_label(step: Step, lang: str) -> str:
+    if lang == "en":
+        return f"Step {step.number}"
+    return f"ステップ-{step.number}"
+
+
+def _timeline(page: Any, lang: str) -> str:
+    lines = ['<ol class="nc-timeline">']
+    for step in STEPS:
+        link = _rel(page, step.doc)
+        title = html.escape(step.title.get(lang))
+        lines.append(f'<li class="nc-timeline__stage nc-timeline__stage--{step.actor}" id="stage-{step.number}">')
+        lines.append(f'<p class="nc-timeline__head"><span class="nc-timeline__num">{_step_label(step, lang)}</span> ')
+        lines.append(f'<a href="{link}"><strong>{title}</strong></a></p>')
+        lines.append(
+            f'<p class="nc-timeline__meta">{_badge(step.actor, lang)} '
+            f'<span class="nc-duration">{html.escape(LABELS["duration"].get(lang))}: '
+            f"{html.escape(step.duration.label.get(lang))}</span></p>"
+        )
+        lines.append(f'<p class="nc-timeline__text">{html.escape(step.short.get(lang))}</p>')
+        lines.append("</li>")
+    lines.append("</ol>")
+    return "\n".join(lines)
+
+
+def _step_meta(step: Step, lang: str) -> str:
+    return (
+        f'<div class="nc-step-meta" data-step="{step.number}">\n'
+        f'<p><span class="nc-step-meta__label">{html.escape(LABELS["who"].get(lang))}:</span> '
+        f"{_badge(step.actor, lang)}\n"
+        f'<span class="nc-step-meta__label">{html.escape(LABELS["duration"].get(lang))}:</span> '
+        f'<span class="nc-duration">{html.escape(step.duration.label.get(lang))}</span></p>\n'
+        f"<p>{html.escape(step.short.get(lang))}</p>\n"
+        "</div>"
+    )
+
+
+def _item_body(item: ChecklistItem, lang: str) -> str:
+    parts = [f'<span class="nc-item__title">{html.escape(item.title.get(lang))}</span>']
+    if item.details:
+        parts.append('<ul class="nc-item__details">')
+        parts.extend(f"<li>{html.escape(d.get(lang))}</li>" for d in item.details)
+        parts.append("</ul>")
+    return "".join(parts)
+
+
+def _cancel_field(item: ChecklistItem, lang: str, id_prefix: str) -> str:
+    label = html.escape(LABELS["cancel_date"].get(lang))
+    return (
+        f'<p class="nc-cancel"><label for="{id_prefix}cancel-date-{item.number}">{label}</label> '
+        f'<input type="date" id="{id_prefix}cancel-date-{item.number}" name="cancel-date" '
+        f'class="nc-date" data-item="{item.number}" data-field="cancellation_date"></p>'
+    )
+
+
+def _step_items(page: Any, step: Step, lang: str) -> str:
+    items = items_for_step(step.number)
+    if not items:
+        return ""
+    checklist = _rel(page, "checklist.md")
+    out = [
+        f'<section class="nc-step-items" data-step="{step.number}" aria-labelledby="step-items-title">',
+        f'<h2 id="step-items-title">{html.escape(LABELS["items"].get(lang))}</h2>',
+        '<ul class="nc-items">',
+    ]
+    for item in items:
+        out.append(
+            f'<li class="nc-item" id="{item.anchor}" data-item="{item.number}">'
+            f'<span class="nc-item__no">{item.number}</span> {_badge(item.actor, lang)} {_item_body(item, lang)} '
+            f'<a class="nc-item__link" href="{checklist}#{item.row_id}">'
+            f'{html.escape(LABELS["checklist_link"].get(lang))}</a></li>'
+        )
+    out.append("</ul>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _step_nav(page: Any, step: Step, lang: str) -> str:
+    out = ['<nav class="nc-step-nav" aria-label="' + html.escape(LABELS["step"].get(lang)) + '">']
+    if step.number > 1:
+        prev = STEPS[step.number - 2]
+        out.append(
+            f'<a class="nc-step-nav__prev" rel="prev" href="{_rel(page, prev.doc)}">← '
+            f'{html.escape(LABELS["prev"].get(lang))}: {_step_label(prev, lang)} {html.escape(prev.title.get(lang))}</a>'
+        )
+    if step.number < len(STEPS):
+        nxt = STEPS[step.number]
+        out.append(
+            f'<a class="nc-step-nav__next" rel="next" href="{_rel(page, nxt.doc)}">'
+            f'{html.escape(LABELS["next"].get(lang))}: {_step_label(nxt, lang)} {html.escape(nxt.title.get(lang))} →</a>'
+        )
+    out.append("</nav>")
+    return "\n".join(out)
+
+
+def _checklist_form(page: Any, lang: str) -> str:
+    out = [
+        '<form class="nc-checklist" id="checklist-form" autocomplete="off">',
+        '<p class="nc-checklist__domain"><label for="checklist-domain">'
+        f'{html.escape(LABELS["domain"].get(lang))}</label> '
+        '<input type="text" id="checklist-domain" name="domain" class="nc-domain" inputmode="url" '
+        'spellcheck="false"></p>',
+        '<table class="nc-checklist__table">',
+        "<thead><tr>"
+        f'<th scope="col" class="nc-col-no">{LABELS["no"].get(lang)}</th>'
+        f'<th scope="col">{html.escape(LABELS["check"].get(lang))}</th>'
+        f'<th scope="col" class="nc-col-date">{html.escape(LABELS["done_date"].get(lang))}</th>'
+        "</tr></thead>",
+        "<tbody>",
+    ]
+    for item in ITEMS:
+        step = STEPS[item.step - 1]
+        link = f"{_rel(page, step.doc)}#{item.anchor}"
+        cancel = _cancel_field(item, lang, "") if item.has_cancellation_date else ""
+        out.append(
+            f'<tr id="{item.row_id}" class="nc-row" data-item="{item.number}" data-step="{item.step}">'
+            f'<th scope="row" class="nc-col-no">'
+            f'<input type="checkbox" id="done-{item.number}" class="nc-done" data-item="{item.number}" '
+            f'aria-label="{item.number}. {html.escape(item.title.get(lang))}"> '
+            f'<label for="done-{item.number}">{item.number}</label></th>'
+            f"<td>{_badge(item.actor, lang)} {_item_body(item, lang)}{cancel}"
+            f' <a class="nc-row__step" href="{link}">{html.escape(LABELS["see_step"].get(lang))} '
+            f"({_step_label(step, lang)})</a></td>"
+            f'<td class="nc-col-date"><input type="date" class="nc-date" id="date-{item.number}" '
+            f'data-item="{item.number}" data-field="completed_on" '
+            f'aria-label="{item.number}. {html.escape(LABELS["done_date"].get(lang))}">'
+            f'<span class="nc-print-blank" aria-hidden="true"></span></td>'
+            "</tr>"
+        )
+    out.append("</tbody></table></form>")
+    return "\n".join(out)
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    """Replace every ``{{ … }}`` placeholder; an unknown one fails the build."""
+    lang = _lang(page)
+    step = _page_step(page)
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name.startswith("provider."):
+            attr = name.split(".", 1)[1]
+            if not hasattr(PROVIDER, attr):
+                raise ValueError(f"{page.file.src_uri}: unknown provider value {name!r}")
+            value = getattr(PROVIDER, attr)
+            if isinstance(value, Text):
+                return value.get(lang)
+            if isinstance(value, tuple):
+                return "、".join(map(str, value)) if lang == "ja" else ", ".join(map(str, value))
+            return str(value)
+        if name == "timeline":
+            return _timeline(page, lang)
+        if name == "checklist_form":
+            return _checklist_form(page, lang)
+        if name in ("step_meta", "step_items", "step_nav"):
+            if step is None:
+                raise ValueError(f"{page.file.src_uri}: {{{{ {name} }}}} used outside a step page")
+            if name == "step_meta":
+                return _step_meta(step, lang)
+            if name == "step_items":
+                return _step_items(page, step, lang)
+            return _step_nav(page, step, lang)
+        raise ValueError(f"{page.file.src_uri}: unknown placeholder {match.group(0)!r}")
+
+    return PLACEHOLDER.sub(replace, markdown)
