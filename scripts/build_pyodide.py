@@ -1,0 +1,359 @@
+"""Put the self-hosted Pyodide runtime, our wheel and its pinned dependencies into the built site.
+
+Run after ``mkdocs build`` (``make build`` does both). Writes::
+
+    site/pyodide/<pyodide version>/
+        pyodide.mjs pyodide.asm.mjs pyodide.asm.wasm python_stdlib.zip   # from node_modules/pyodide
+        pyodide-lock.json          # exactly our packages, made with pyodide-lock's add_wheels tooling
+        wheels/*.whl               # checklist_app (content-hash build tag) + the pinned "site" wheels
+
+and ``build/pyodide-test/manifest.json`` telling ``scripts/pyodide_pytest.mjs`` where the runtime and the
+pinned "test" wheels (pytest, hypothesis, ...) are. Pins and sha256 hashes live in ``wheels.lock``.
+
+Incremental: pinned wheels are downloaded once into ``build/wheels-cache/`` and verified on every run;
+our wheel is rebuilt only when its sources change. Everything under ``site/pyodide/`` is owned here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "RUNTIME_FILES",
+    "PinnedWheel",
+    "build",
+    "load_pins",
+    "main",
+    "pyodide_version",
+    "sha256_of",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+NPM_PYODIDE = ROOT / "node_modules" / "pyodide"
+PINS_FILE = ROOT / "wheels.lock"
+CACHE_DIR = ROOT / "build" / "wheels-cache"
+OWN_WHEEL_DIR = ROOT / "build" / "wheels"
+TEST_MANIFEST = ROOT / "build" / "pyodide-test" / "manifest.json"
+GZIP_SIZES_CACHE = ROOT / "build" / "pyodide-gzip-sizes.json"
+
+# What loadPyodide fetches: the ES module, the Emscripten glue, the wasm binary and the stdlib.
+# pyodide.js (classic script) is left out: the site loads Pyodide from a module worker.
+RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+WHEELS_SUBDIR = "wheels"
+LOCK_NAME = "pyodide-lock.json"
+OWN_PACKAGE = "checklist_app"
+# Sources that go into our wheel; a change to any of them rebuilds it.
+OWN_SOURCES = ("pyproject.toml", "README.md", OWN_PACKAGE)
+# Fixed zip timestamps (1980-01-01) make the wheel byte-for-byte reproducible, so its hash names its content.
+SOURCE_DATE_EPOCH = "315532800"
+
+
+class BuildError(Exception):
+    """A build step failed; the message says which and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class PinnedWheel:
+    """One pinned wheel from wheels.lock."""
+
+    group: str
+    name: str
+    version: str
+    file: str
+    sha256: str
+
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def pyodide_version() -> str:
+    """The Pyodide version pinned in package.json, checked against the installed node_modules copy."""
+    pinned = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["dependencies"]["pyodide"]
+    installed_file = NPM_PYODIDE / "package.json"
+    if not installed_file.is_file():
+        raise BuildError(f"{installed_file} is missing: run `npm ci` (make setup)")
+    installed = json.loads(installed_file.read_text(encoding="utf-8"))["version"]
+    if installed != pinned:
+        raise BuildError(f"node_modules/pyodide is {installed} but package.json pins {pinned}: run `npm ci`")
+    return str(installed)
+
+
+def load_pins(path: Path = PINS_FILE) -> list[PinnedWheel]:
+    """Read wheels.lock; every entry names its group, version, exact file name and sha256."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    pins = [PinnedWheel(**entry) for entry in data["wheel"]]
+    for pin in pins:
+        if pin.group not in {"site", "test"}:
+            raise BuildError(f"wheels.lock: {pin.name} has unknown group {pin.group!r}")
+        if not re.fullmatch(r"[0-9a-f]{64}", pin.sha256):
+            raise BuildError(f"wheels.lock: {pin.name} has a malformed sha256")
+        # Only pure-Python wheels can load in Pyodide without a WebAssembly build.
+        if not pin.file.endswith("-none-any.whl"):
+            raise BuildError(f"wheels.lock: {pin.file} is not a pure-Python wheel")
+    return pins
+
+
+def _check_pins_match_pyproject(pins: list[PinnedWheel]) -> None:
+    """The browser must run the same dependency versions as CPython: compare with pyproject's exact pins."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = list(project.get("dependencies", []))
+    for extra in project.get("optional-dependencies", {}).values():
+        declared.extend(extra)
+    site = {_canonical(p.name): p.version for p in pins if p.group == "site"}
+    wanted: dict[str, str] = {}
+    for requirement in declared:
+        match = re.fullmatch(r"\s*([A-Za-z0-9._-]+)\s*==\s*([^\s;]+)\s*", requirement)
+        if match is None:
+            raise BuildError(f"pyproject.toml: {requirement!r} is not an exact pin (name==version)")
+        wanted[_canonical(match.group(1))] = match.group(2)
+    if wanted != site:
+        raise BuildError(f"wheels.lock site pins {site} differ from pyproject.toml pins {wanted}")
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def fetch_pinned(pins: list[PinnedWheel]) -> dict[str, Path]:
+    """Make sure every pinned wheel is in the cache with the pinned hash; download only the missing ones."""
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    missing = []
+    for pin in pins:
+        cached = CACHE_DIR / pin.file
+        if cached.is_file() and sha256_of(cached) == pin.sha256:
+            continue
+        cached.unlink(missing_ok=True)
+        missing.append(pin)
+    if missing:
+        print(f"downloading {len(missing)} pinned wheel(s): {', '.join(p.file for p in missing)}")
+        # --python-version/--platform/--abi force the pure-Python wheel for Pyodide's CPython 3.14,
+        # never a wheel compiled for the interpreter running this script.
+        command = [
+            sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+            "--python-version", "3.14", "--implementation", "py", "--abi", "none", "--platform", "any",
+            "--dest", str(CACHE_DIR),
+            *(f"{p.name}=={p.version}" for p in missing),
+        ]  # fmt: skip
+        subprocess.run(command, check=True)
+    paths = {}
+    for pin in pins:
+        cached = CACHE_DIR / pin.file
+        if not cached.is_file():
+            raise BuildError(f"pip did not produce {pin.file} for {pin.name}=={pin.version}")
+        actual = sha256_of(cached)
+        if actual != pin.sha256:
+            cached.unlink()
+            raise BuildError(f"{pin.file}: sha256 {actual} does not match the pin {pin.sha256}; file removed")
+        paths[pin.name] = cached
+    return paths
+
+
+def _sources_fingerprint() -> str:
+    """Hash of every file that goes into our wheel (path and bytes), ignoring caches."""
+    digest = hashlib.sha256()
+    for entry in OWN_SOURCES:
+        base = ROOT / entry
+        files = sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else [base]
+        for path in files:
+            if "__pycache__" in path.parts or path.suffix == ".pyc" or not path.is_file():
+                continue
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def build_own_wheel() -> Path:
+    """Build checklist_app's wheel from a clean copy of its sources (reused while the sources are unchanged)."""
+    OWN_WHEEL_DIR.mkdir(parents=True, exist_ok=True)
+    fingerprint = _sources_fingerprint()
+    stamp = OWN_WHEEL_DIR / "fingerprint.json"
+    if stamp.is_file():
+        recorded: dict[str, str] = json.loads(stamp.read_text(encoding="utf-8"))
+        wheel = OWN_WHEEL_DIR / recorded.get("wheel", "")
+        if recorded.get("fingerprint") == fingerprint and wheel.is_file():
+            return wheel
+    for old in OWN_WHEEL_DIR.glob("*.whl"):
+        old.unlink()
+    with tempfile.TemporaryDirectory(prefix="checklist-wheel-") as tmp:
+        # Building from a copy keeps setuptools' build/ and *.egg-info out of the repo, and stops a module
+        # deleted from the repo but left in a stale build/lib from sneaking into the wheel.
+        source = Path(tmp) / "src"
+        source.mkdir()
+        for entry in OWN_SOURCES:
+            origin = ROOT / entry
+            if origin.is_dir():
+                shutil.copytree(origin, source / entry, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            elif origin.is_file():
+                shutil.copy2(origin, source / entry)
+        command = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(OWN_WHEEL_DIR)]
+        # With setuptools in the venv no isolated build env is needed (faster, offline); without it pip makes
+        # one with the setuptools pinned in [build-system].
+        if importlib.util.find_spec("setuptools") is not None:
+            command.append("--no-build-isolation")
+        command.append(str(source))
+        env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+        subprocess.run(command, check=True, env=env)
+    wheels = list(OWN_WHEEL_DIR.glob(f"{OWN_PACKAGE}-*.whl"))
+    if len(wheels) != 1:
+        raise BuildError(f"expected one {OWN_PACKAGE} wheel in {OWN_WHEEL_DIR}, found {wheels}")
+    stamp.write_text(json.dumps({"fingerprint": fingerprint, "wheel": wheels[0].name}), encoding="utf-8")
+    return wheels[0]
+
+
+def _content_named(wheel: Path) -> str:
+    """Our wheel's file name with a build tag from its sha256, e.g. checklist_app-0.1.0-0ab12cd34ef56-py3-none-any.whl.
+
+    The runtime folder is served as immutable; the pinned wheels never change under their names, but ours does
+    while its version stays 0.1.0, so the name carries the content hash (a build tag must start with a digit).
+    """
+    name, version, *tags = wheel.name.removesuffix(".whl").split("-")
+    if len(tags) != 3:
+        raise BuildError(f"{wheel.name} already has a build tag or is not a wheel name")
+    return f"{name}-{version}-0{sha256_of(wheel)[:12]}-{'-'.join(tags)}.whl"
+
+
+def _copy_if_changed(source: Path, target: Path) -> None:
+    if target.is_file() and target.stat().st_size == source.stat().st_size and sha256_of(target) == sha256_of(source):
+        return
+    shutil.copyfile(source, target)
+
+
+def write_lock(out_dir: Path, wheels: list[Path]) -> Path:
+    """pyodide-lock.json with the upstream `info` block and exactly the given wheels (paths relative to out_dir)."""
+    # pyodide-lock's add_wheels_to_spec is what `pyodide lockfile add-wheels` runs; called in-process to save
+    # a second interpreter start. It resolves each wheel's Requires-Dist for emscripten/3.14 and refuses a
+    # dependency that is neither in the lock nor among the wheels.
+    from pyodide_lock import PyodideLockSpec
+    from pyodide_lock.spec import InfoSpec
+    from pyodide_lock.utils import add_wheels_to_spec
+
+    upstream = json.loads((NPM_PYODIDE / LOCK_NAME).read_text(encoding="utf-8"))
+    empty = PyodideLockSpec(info=InfoSpec.from_dict(upstream["info"]), packages={})
+    spec = add_wheels_to_spec(empty, wheels, base_path=out_dir)
+    lock_path = out_dir / LOCK_NAME
+    spec.to_json(lock_path, indent=1)
+    written = json.loads(lock_path.read_text(encoding="utf-8"))
+    for package in written["packages"].values():
+        if "://" in package["file_name"] or package["file_name"].startswith("/"):
+            raise BuildError(f"lock entry {package['name']} points outside the runtime folder: {package['file_name']}")
+    return lock_path
+
+
+def _gzip_size(path: Path, cache: dict[str, int]) -> int:
+    key = sha256_of(path)
+    if key not in cache:
+        cache[key] = len(gzip.compress(path.read_bytes(), compresslevel=6, mtime=0))
+    return cache[key]
+
+
+def report_sizes(out_dir: Path) -> None:
+    """Print raw and gzip sizes of everything a browser may fetch from the runtime folder."""
+    cache: dict[str, int] = {}
+    if GZIP_SIZES_CACHE.is_file():
+        cache = json.loads(GZIP_SIZES_CACHE.read_text(encoding="utf-8"))
+    rows = []
+    for path in sorted(p for p in out_dir.rglob("*") if p.is_file()):
+        rows.append((str(path.relative_to(out_dir)), path.stat().st_size, _gzip_size(path, cache)))
+    GZIP_SIZES_CACHE.parent.mkdir(parents=True, exist_ok=True)
+    GZIP_SIZES_CACHE.write_text(json.dumps(cache), encoding="utf-8")
+    width = max(len(name) for name, _, _ in rows)
+    print(f"  {'file'.ljust(width)} {'raw':>12} {'gzip':>12}")
+    for name, raw, packed in rows:
+        print(f"  {name.ljust(width)} {raw:>12,} {packed:>12,}")
+    runtime = [r for r in rows if r[0] in RUNTIME_FILES]
+    wheels = [r for r in rows if r[0].startswith(WHEELS_SUBDIR + "/")]
+    for label, group in (("runtime", runtime), ("wheels", wheels), ("total", rows)):
+        print(f"  {label.ljust(width)} {sum(r[1] for r in group):>12,} {sum(r[2] for r in group):>12,}")
+
+
+def build(site_dir: Path) -> Path:
+    """Copy the runtime, our wheel and the pinned wheels into site_dir/pyodide/<version>/; return that folder."""
+    started = time.perf_counter()
+    version = pyodide_version()
+    pins = load_pins()
+    _check_pins_match_pyproject(pins)
+    cached = fetch_pinned(pins)
+    own = build_own_wheel()
+
+    out_dir = site_dir / "pyodide" / version
+    wheel_dir = out_dir / WHEELS_SUBDIR
+    wheel_dir.mkdir(parents=True, exist_ok=True)
+    expected: set[Path] = set()
+    for name in RUNTIME_FILES:
+        _copy_if_changed(NPM_PYODIDE / name, out_dir / name)
+        expected.add(out_dir / name)
+    shipped = []
+    for pin in pins:
+        if pin.group == "site":
+            target = wheel_dir / pin.file
+            _copy_if_changed(cached[pin.name], target)
+            shipped.append(target)
+    own_target = wheel_dir / _content_named(own)
+    _copy_if_changed(own, own_target)
+    shipped.append(own_target)
+    expected.update(shipped)
+    expected.add(write_lock(out_dir, shipped))
+
+    # site/pyodide/ is ours alone: drop other versions and wheels left by earlier builds.
+    for path in sorted((site_dir / "pyodide").rglob("*"), reverse=True):
+        if path.is_file() and path not in expected:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+    TEST_MANIFEST.parent.mkdir(parents=True, exist_ok=True)
+    manifest = {
+        "pyodide_version": version,
+        "runtime_dir": str(out_dir.relative_to(ROOT)) if out_dir.is_relative_to(ROOT) else str(out_dir),
+        "lock_file": LOCK_NAME,
+        "site_packages": [*sorted(_canonical(p.name) for p in pins if p.group == "site"), _canonical(OWN_PACKAGE)],
+        "test_wheels": [
+            {"name": p.name, "path": str(cached[p.name].relative_to(ROOT)), "sha256": p.sha256}
+            for p in pins
+            if p.group == "test"
+        ],
+    }
+    TEST_MANIFEST.write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    print(f"Pyodide {version} runtime + {len(shipped)} wheels in {out_dir} ({time.perf_counter() - started:.2f} s)")
+    report_sizes(out_dir)
+    return out_dir
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: ``python scripts/build_pyodide.py [--site-dir site]``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--site-dir", type=Path, default=ROOT / "site", help="the built MkDocs site (default: site)")
+    args = parser.parse_args(argv)
+    if not args.site_dir.is_dir():
+        print(f"{args.site_dir} does not exist: run `mkdocs build` first", file=sys.stderr)
+        return 1
+    try:
+        build(args.site_dir.resolve())
+    except (BuildError, subprocess.CalledProcessError) as error:
+        print(f"build_pyodide: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
