@@ -286,8 +286,12 @@ def report_sizes(out_dir: Path) -> None:
         print(f"  {label.ljust(width)} {sum(r[1] for r in group):>12,} {sum(r[2] for r in group):>12,}")
 
 
-def build(site_dir: Path) -> Path:
-    """Copy the runtime, our wheel and the pinned wheels into site_dir/pyodide/<version>/; return that folder."""
+def build(site_dir: Path, test_manifest: Path | None = TEST_MANIFEST, *, quiet: bool = False) -> Path:
+    """Copy the runtime, our wheel and the pinned wheels into site_dir/pyodide/<version>/; return that folder.
+
+    test_manifest: where to tell scripts/pyodide_pytest.mjs about this runtime and the test wheels (None: nowhere;
+    tests building into a temporary folder pass None so `make test-pyodide` keeps using site/).
+    """
     started = time.perf_counter()
     version = pyodide_version()
     pins = load_pins()
@@ -321,7 +325,18 @@ def build(site_dir: Path) -> Path:
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
 
-    TEST_MANIFEST.parent.mkdir(parents=True, exist_ok=True)
+    if test_manifest is not None:
+        _write_test_manifest(test_manifest, version, out_dir, pins, cached)
+    if not quiet:
+        print(f"Pyodide {version} runtime + {len(shipped)} wheels in {out_dir} ({time.perf_counter() - started:.2f} s)")
+        report_sizes(out_dir)
+    return out_dir
+
+
+def _write_test_manifest(
+    path: Path, version: str, out_dir: Path, pins: list[PinnedWheel], cached: dict[str, Path]
+) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     manifest = {
         "pyodide_version": version,
         "runtime_dir": str(out_dir.relative_to(ROOT)) if out_dir.is_relative_to(ROOT) else str(out_dir),
@@ -333,10 +348,7 @@ def build(site_dir: Path) -> Path:
             if p.group == "test"
         ],
     }
-    TEST_MANIFEST.write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
-    print(f"Pyodide {version} runtime + {len(shipped)} wheels in {out_dir} ({time.perf_counter() - started:.2f} s)")
-    report_sizes(out_dir)
-    return out_dir
+    path.write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

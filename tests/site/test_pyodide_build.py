@@ -1,0 +1,254 @@
+"""The self-hosted Pyodide runtime folder that scripts/build_pyodide.py puts into the site.
+
+With ``NC_SITE_DIR=site`` (``make test`` after ``make build``) the real ``site/pyodide/<version>/`` is checked;
+otherwise the build script runs into a temporary folder. Node loads the runtime from that folder with every
+request outside it refused, as the browser must.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from .sitelib import REPO
+
+pytestmark = pytest.mark.site
+
+
+def _load_build_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("build_pyodide", REPO / "scripts" / "build_pyodide.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is created
+    spec.loader.exec_module(module)
+    return module
+
+
+build_pyodide = _load_build_script()
+
+# Loads the runtime from argv[1] the way the site's worker does (lockFileURL + packageBaseUrl in that folder),
+# records any request that would leave it, loads checklist-app and prints what happened as one JSON line.
+NODE_SMOKE = r"""
+const [runtimeDir] = process.argv.slice(1);
+const remote = [];
+const realFetch = globalThis.fetch;
+globalThis.fetch = async (resource, options) => {
+  const url = String(resource instanceof Request ? resource.url : resource);
+  if (/^(https?|wss?):/i.test(url)) { remote.push(url); throw new Error(`blocked ${url}`); }
+  return realFetch(resource, options);
+};
+const t0 = performance.now();
+const { loadPyodide } = await import(`file://${runtimeDir}/pyodide.mjs`);
+const pyodide = await loadPyodide({
+  indexURL: `${runtimeDir}/`,
+  lockFileURL: `${runtimeDir}/pyodide-lock.json`,
+  packageBaseUrl: `${runtimeDir}/`,
+});
+const started = performance.now();
+const errors = [];
+await pyodide.loadPackage(["checklist-app"], {
+  messageCallback: () => {},
+  errorCallback: (message) => errors.push(message),
+});
+const loaded = performance.now();
+let version = null, file = null, platform = null;
+if (!errors.length) {
+  [version, file, platform] = pyodide.runPython(
+    "import sys, checklist_app; [checklist_app.__version__, checklist_app.__file__, sys.platform]"
+  ).toJs();
+}
+const imported = performance.now();
+console.log(JSON.stringify({
+  version, file, platform, errors, remote, loaded: Object.keys(pyodide.loadedPackages),
+  start_s: (started - t0) / 1000, load_s: (loaded - started) / 1000, import_s: (imported - loaded) / 1000,
+}));
+"""
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _run_node(runtime_dir: Path) -> dict[str, Any]:
+    if shutil.which("node") is None:
+        pytest.fail("node is not installed (make setup installs the npm packages; Node.js comes with the machine)")
+    result = subprocess.run(
+        ["node", "--input-type=module", "-e", NODE_SMOKE, str(runtime_dir)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    assert result.returncode == 0 and lines, f"node failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+    report: dict[str, Any] = json.loads(lines[-1])
+    return report
+
+
+@pytest.fixture(scope="module")
+def runtime_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """site/pyodide/<version>/ of ``$NC_SITE_DIR`` when set, else a fresh build into a temporary site folder."""
+    version = build_pyodide.pyodide_version()
+    given = os.environ.get("NC_SITE_DIR")
+    if given:
+        folder = REPO / given / "pyodide" / version
+        if not (folder / build_pyodide.LOCK_NAME).is_file():
+            pytest.fail(f"{folder} has no {build_pyodide.LOCK_NAME}: run `make build` first")
+        return Path(folder)
+    site = tmp_path_factory.mktemp("pyodide-site")
+    return Path(build_pyodide.build(site, test_manifest=None, quiet=True))
+
+
+@pytest.fixture(scope="module")
+def lock(runtime_dir: Path) -> dict[str, Any]:
+    """The generated pyodide-lock.json."""
+    data: dict[str, Any] = json.loads((runtime_dir / build_pyodide.LOCK_NAME).read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.fixture(scope="module")
+def project() -> dict[str, Any]:
+    """pyproject.toml's [project] table."""
+    data: dict[str, Any] = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return data
+
+
+@pytest.fixture(scope="module")
+def site_pins() -> dict[str, Any]:
+    """wheels.lock's "site" group by canonical name."""
+    return {_canonical(p.name): p for p in build_pyodide.load_pins() if p.group == "site"}
+
+
+def test_lock_lists_exactly_our_packages(lock: dict[str, Any], site_pins: dict[str, Any]) -> None:
+    """The lock holds checklist-app and the pinned site wheels, nothing from upstream's 357 packages."""
+    assert set(lock["packages"]) == {"checklist-app", *site_pins}
+
+
+def test_lock_versions_are_the_pinned_versions(
+    lock: dict[str, Any], site_pins: dict[str, Any], project: dict[str, Any]
+) -> None:
+    """Every package in the lock has the version wheels.lock (or pyproject, for ours) pins."""
+    expected = {name: pin.version for name, pin in site_pins.items()} | {"checklist-app": project["version"]}
+    assert {name: entry["version"] for name, entry in lock["packages"].items()} == expected
+
+
+def test_checklist_app_depends_on_its_declared_dependencies(lock: dict[str, Any], project: dict[str, Any]) -> None:
+    """The lock's dependency list for checklist-app is pyproject's dependencies, so loading it loads them."""
+    declared = {
+        _canonical(re.split(r"[=<>!~;\s\[]", requirement, maxsplit=1)[0]) for requirement in project["dependencies"]
+    }
+    assert set(lock["packages"]["checklist-app"]["depends"]) == declared
+
+
+def test_every_wheel_in_the_lock_is_shipped_with_its_sha256(runtime_dir: Path, lock: dict[str, Any]) -> None:
+    """Each file_name exists under the runtime folder and its bytes hash to the lock's sha256."""
+    mismatched = {
+        name: entry["file_name"]
+        for name, entry in lock["packages"].items()
+        if not (runtime_dir / entry["file_name"]).is_file()
+        or _sha256(runtime_dir / entry["file_name"]) != entry["sha256"]
+    }
+    assert mismatched == {}
+
+
+def test_shipped_pinned_wheels_match_the_pinned_hashes(
+    runtime_dir: Path, lock: dict[str, Any], site_pins: dict[str, Any]
+) -> None:
+    """The third-party wheels served are byte-identical to the ones pinned in wheels.lock."""
+    shipped = {name: _sha256(runtime_dir / lock["packages"][name]["file_name"]) for name in site_pins}
+    assert shipped == {name: pin.sha256 for name, pin in site_pins.items()}
+
+
+def test_lock_file_names_stay_inside_the_runtime_folder(lock: dict[str, Any]) -> None:
+    """No wheel is named by an absolute URL or path, so none can be fetched from a CDN or another host."""
+    outside = [
+        e["file_name"]
+        for e in lock["packages"].values()
+        if "://" in e["file_name"] or e["file_name"].startswith(("/", ".."))
+    ]
+    assert outside == []
+
+
+def test_lock_info_is_the_runtime_s_own(lock: dict[str, Any]) -> None:
+    """The info block (Python, ABI, platform) is copied from the npm runtime's lock, so Pyodide accepts the lock."""
+    upstream = json.loads((build_pyodide.NPM_PYODIDE / build_pyodide.LOCK_NAME).read_text(encoding="utf-8"))
+    assert lock["info"] == upstream["info"]
+
+
+def test_runtime_files_are_the_pinned_npm_files(runtime_dir: Path) -> None:
+    """pyodide.mjs, the asm glue, the wasm and the stdlib are the node_modules/pyodide files, byte for byte."""
+    differing = [
+        name
+        for name in build_pyodide.RUNTIME_FILES
+        if _sha256(runtime_dir / name) != _sha256(build_pyodide.NPM_PYODIDE / name)
+    ]
+    assert differing == []
+
+
+def test_runtime_folder_holds_only_what_the_browser_needs(runtime_dir: Path, lock: dict[str, Any]) -> None:
+    """Nothing else (old wheels, source maps, the upstream lock) is left in the immutable folder."""
+    present = {str(p.relative_to(runtime_dir)) for p in runtime_dir.rglob("*") if p.is_file()}
+    wanted = {
+        *build_pyodide.RUNTIME_FILES,
+        build_pyodide.LOCK_NAME,
+        *(e["file_name"] for e in lock["packages"].values()),
+    }
+    assert present == wanted
+
+
+def test_own_wheel_name_carries_its_content_hash(runtime_dir: Path, lock: dict[str, Any]) -> None:
+    """checklist_app's file name changes with its bytes, so an immutable cache can never serve a stale wheel."""
+    file_name = lock["packages"]["checklist-app"]["file_name"]
+    build_tag = Path(file_name).name.split("-")[2]
+    assert build_tag == "0" + _sha256(runtime_dir / file_name)[:12]
+
+
+def test_load_pins_rejects_a_compiled_wheel(tmp_path: Path) -> None:
+    """A pin whose file is not a py3-none-any wheel is refused: it could not load in Pyodide."""
+    pins = tmp_path / "wheels.lock"
+    pins.write_text(
+        '[[wheel]]\ngroup = "test"\nname = "hypothesis"\nversion = "6.170.17"\n'
+        'file = "hypothesis-6.170.17-cp313-cp313-manylinux_2_17_x86_64.whl"\nsha256 = "' + "0" * 64 + '"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(build_pyodide.BuildError, match="not a pure-Python wheel"):
+        build_pyodide.load_pins(pins)
+
+
+def test_node_imports_checklist_app_from_the_site_runtime(runtime_dir: Path, project: dict[str, Any]) -> None:
+    """Node loads the runtime and checklist-app from the folder alone and imports the package from the wheel."""
+    report = _run_node(runtime_dir)
+    assert (report["errors"], report["remote"], report["platform"], report["version"]) == (
+        [],
+        [],
+        "emscripten",
+        project["version"],
+    )
+    assert "/site-packages/checklist_app/" in report["file"]
+
+
+def test_missing_wheel_fails_loudly_instead_of_using_a_cdn(runtime_dir: Path, tmp_path: Path) -> None:
+    """With one dependency's wheel gone, loading reports an error and no request leaves the folder."""
+    copy = tmp_path / "runtime"
+    shutil.copytree(runtime_dir, copy)
+    lock = json.loads((copy / build_pyodide.LOCK_NAME).read_text(encoding="utf-8"))
+    (copy / lock["packages"]["jpholiday"]["file_name"]).unlink()
+    report = _run_node(copy)
+    assert report["remote"] == [] and report["version"] is None
+    assert any("jpholiday" in message for message in report["errors"])
