@@ -74,7 +74,7 @@ class ChecklistItem:
     """A row of the seed's 12-item checklist (No. / チェック項目 / ご対応完了日)."""
 
     number: int
-    anchor: str  # ASCII id of the item's section on its step page (and of the row on /checklist/)
+    anchor: str  # ASCII id of the heading of the item's section in its step page's text
     title: Text
     details: tuple[Text, ...]
     step: int
@@ -84,7 +84,7 @@ class ChecklistItem:
 
     @property
     def row_id(self) -> str:
-        """Id of the item's row on the checklist page, e.g. ``item-2``."""
+        """Id of the item on /checklist/ and in its step page's item box, e.g. ``item-2``."""
         return f"item-{self.number}"
 
 
@@ -149,7 +149,9 @@ STEPS: tuple[Step, ...] = (
             "to your mail software, (c) upload your web data to the web server.",
         ),
         "customer",
-        Duration(Text(ja="サーバ設定後 数日～2 週間", en="a few days to 2 weeks after the server set-up"), 2, 14, False),
+        Duration(
+            Text(ja="サーバ設定後 数日～2 週間", en="a few days to 2 weeks after the server set-up"), 2, 14, False
+        ),
     ),
     Step(
         6,
@@ -310,9 +312,7 @@ ITEMS: tuple[ChecklistItem, ...] = (
             ja="DNS サーバ情報の変更（ホスティングサービスの切り替え）",
             en="Changing the DNS server information (switching the hosting service)",
         ),
-        (
-            Text(ja="弊社から切り替え完了をご連絡いたします。", en="Net-com tells you when the switch is complete."),
-        ),
+        (Text(ja="弊社から切り替え完了をご連絡いたします。", en="Net-com tells you when the switch is complete."),),
         step=6,
         actor="netcom",
         requires=(8,),

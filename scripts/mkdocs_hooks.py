@@ -147,10 +147,10 @@ def _step_items(page: Any, step: Step, lang: str) -> str:
     ]
     for item in items:
         out.append(
-            f'<li class="nc-item" id="{item.anchor}" data-item="{item.number}">'
+            f'<li class="nc-item" id="{item.row_id}" data-item="{item.number}">'
             f'<span class="nc-item__no">{item.number}</span> {_badge(item.actor, lang)} {_item_body(item, lang)} '
             f'<a class="nc-item__link" href="{checklist}#{item.row_id}">'
-            f'{html.escape(LABELS["checklist_link"].get(lang))}</a></li>'
+            f"{html.escape(LABELS['checklist_link'].get(lang))}</a></li>"
         )
     out.append("</ul>")
     out.append("</section>")
@@ -163,13 +163,13 @@ def _step_nav(page: Any, step: Step, lang: str) -> str:
         prev = STEPS[step.number - 2]
         out.append(
             f'<a class="nc-step-nav__prev" rel="prev" href="{_rel(page, prev.doc)}">← '
-            f'{html.escape(LABELS["prev"].get(lang))}: {_step_label(prev, lang)} {html.escape(prev.title.get(lang))}</a>'
+            f"{html.escape(LABELS['prev'].get(lang))}: {_step_label(prev, lang)} {html.escape(prev.title.get(lang))}</a>"
         )
     if step.number < len(STEPS):
         nxt = STEPS[step.number]
         out.append(
             f'<a class="nc-step-nav__next" rel="next" href="{_rel(page, nxt.doc)}">'
-            f'{html.escape(LABELS["next"].get(lang))}: {_step_label(nxt, lang)} {html.escape(nxt.title.get(lang))} →</a>'
+            f"{html.escape(LABELS['next'].get(lang))}: {_step_label(nxt, lang)} {html.escape(nxt.title.get(lang))} →</a>"
         )
     out.append("</nav>")
     return "\n".join(out)
@@ -179,7 +179,7 @@ def _checklist_form(page: Any, lang: str) -> str:
     out = [
         '<form class="nc-checklist" id="checklist-form" autocomplete="off">',
         '<p class="nc-checklist__domain"><label for="checklist-domain">'
-        f'{html.escape(LABELS["domain"].get(lang))}</label> '
+        f"{html.escape(LABELS['domain'].get(lang))}</label> "
         '<input type="text" id="checklist-domain" name="domain" class="nc-domain" inputmode="url" '
         'spellcheck="false"></p>',
         '<table class="nc-checklist__table">',
