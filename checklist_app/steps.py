@@ -273,7 +273,8 @@ ITEMS: tuple[ChecklistItem, ...] = (
         ),
         (
             Text(
-                ja="新規メールソフト設定_簡易マニュアル をご参照ください。移行中の方は『他社からの移行_メールソフト設定』の手順で追加してください。",
+                ja="新規メールソフト設定_簡易マニュアル をご参照ください。"
+                "移行中の方は『他社からの移行_メールソフト設定』の手順で追加してください。",
                 en="See the manual “Setting up a new mail client”; while migrating, follow “Mail client set-up "
                 "when migrating from another provider”.",
             ),

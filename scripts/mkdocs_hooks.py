@@ -23,9 +23,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from checklist_app.provider import PROVIDER  # noqa: E402
-from checklist_app.steps import ACTORS, ITEMS, STEPS, ChecklistItem, Step, items_for_step  # noqa: E402
-from checklist_app.text import Text  # noqa: E402
+from checklist_app.provider import PROVIDER
+from checklist_app.steps import ACTORS, ITEMS, STEPS, ChecklistItem, Step, items_for_step
+from checklist_app.text import Text
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_0-9]+)?)\s*\}\}")
 
@@ -163,13 +163,15 @@ def _step_nav(page: Any, step: Step, lang: str) -> str:
         prev = STEPS[step.number - 2]
         out.append(
             f'<a class="nc-step-nav__prev" rel="prev" href="{_rel(page, prev.doc)}">← '
-            f"{html.escape(LABELS['prev'].get(lang))}: {_step_label(prev, lang)} {html.escape(prev.title.get(lang))}</a>"
+            f"{html.escape(LABELS['prev'].get(lang))}: {_step_label(prev, lang)} "
+            f"{html.escape(prev.title.get(lang))}</a>"
         )
     if step.number < len(STEPS):
         nxt = STEPS[step.number]
         out.append(
             f'<a class="nc-step-nav__next" rel="next" href="{_rel(page, nxt.doc)}">'
-            f"{html.escape(LABELS['next'].get(lang))}: {_step_label(nxt, lang)} {html.escape(nxt.title.get(lang))} →</a>"
+            f"{html.escape(LABELS['next'].get(lang))}: {_step_label(nxt, lang)} "
+            f"{html.escape(nxt.title.get(lang))} →</a>"
         )
     out.append("</nav>")
     return "\n".join(out)
