@@ -25,6 +25,7 @@ __all__ = [
     "REPO",
     "SITE_URL",
     "ContractPage",
+    "Element",
     "LinkTarget",
     "Page",
     "SearchHit",
@@ -35,6 +36,7 @@ __all__ = [
     "load_search_index",
     "page_file",
     "parse_page",
+    "parse_tree",
     "resolve_link",
     "search",
 ]
@@ -364,3 +366,86 @@ def load_search_index(site: Path) -> dict[str, Any]:
 def flatten(groups: Iterable[Iterable[str]]) -> list[str]:
     """Concatenate problem lists into one, for a single readable assertion message."""
     return [item for group in groups for item in group]
+
+
+# --- a small element tree, for tests that need nesting (which row holds which input) -----------------------------
+
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
+
+
+@dataclass(slots=True)
+class Element:
+    """An HTML element with its attributes, children and direct text, from :func:`parse_tree`."""
+
+    tag: str
+    attrs: dict[str, str]
+    children: list[Element] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+
+    @property
+    def classes(self) -> set[str]:
+        """The element's classes."""
+        return set(self.attrs.get("class", "").split())
+
+    def iter(self) -> Iterator[Element]:
+        """This element and every descendant, in document order."""
+        yield self
+        for child in self.children:
+            yield from child.iter()
+
+    def find_all(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> list[Element]:
+        """Descendants (and self) matching the tag, the class and attribute values (``data_item`` = data-item)."""
+        wanted = {k.replace("_", "-"): v for k, v in attrs.items()}
+        return [
+            e
+            for e in self.iter()
+            if (tag is None or e.tag == tag)
+            and (cls is None or cls in e.classes)
+            and all(e.attrs.get(k) == v for k, v in wanted.items())
+        ]
+
+    def find(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> Element | None:
+        """The first match of :meth:`find_all`, or ``None``."""
+        found = self.find_all(tag, cls, **attrs)
+        return found[0] if found else None
+
+    @property
+    def text(self) -> str:
+        """All text inside the element, whitespace collapsed."""
+        return " ".join(" ".join(t for e in self.iter() for t in e.texts).split())
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Element("#document", {})
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = Element(tag, {k: (v or "") for k, v in attrs})
+        self.stack[-1].children.append(element)
+        if tag not in _VOID:
+            self.stack.append(element)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.stack[-1].children.append(Element(tag, {k: (v or "") for k, v in attrs}))
+
+    def handle_endtag(self, tag: str) -> None:
+        # Close up to the matching open element; a stray end tag is ignored, as browsers do.
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].texts.append(data)
+
+
+def parse_tree(html_text: str) -> Element:
+    """Parse HTML into an :class:`Element` tree (root tag ``#document``)."""
+    builder = _TreeBuilder()
+    builder.feed(html_text)
+    builder.close()
+    return builder.root
