@@ -205,7 +205,8 @@ def _checklist_form(page: Any, lang: str) -> str:
             f"<td>{_badge(item.actor, lang)} {_item_body(item, lang)}{cancel}"
             f' <a class="nc-row__step" href="{link}">{html.escape(LABELS["see_step"].get(lang))} '
             f"({_step_label(step, lang)})</a></td>"
-            f'<td class="nc-col-date"><input type="date" class="nc-date" id="date-{item.number}" '
+            f'<td class="nc-col-date" data-label="{html.escape(LABELS["done_date"].get(lang))}">'
+            f'<input type="date" class="nc-date" id="date-{item.number}" '
             f'data-item="{item.number}" data-field="completed_on" '
             f'aria-label="{item.number}. {html.escape(LABELS["done_date"].get(lang))}">'
             f'<span class="nc-print-blank" aria-hidden="true"></span></td>'
@@ -215,9 +216,43 @@ def _checklist_form(page: Any, lang: str) -> str:
     return "\n".join(out)
 
 
+_CJK = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_ENDS_CJK = re.compile(f"[{_CJK}]$")
+_STARTS_CJK = re.compile(f"^[ \\t]*[{_CJK}]")
+_FENCE = re.compile(r"^[ \t]*(```|~~~)")
+
+
+def join_cjk_lines(markdown: str) -> str:
+    """Join soft line breaks between two Japanese characters.
+
+    Markdown turns a line break inside a paragraph into a space, which is right in English and wrong in
+    Japanese (「設定し ます」). Headings, table rows and code fences are left alone.
+    """
+    out: list[str] = []
+    in_fence = False
+    for line in markdown.split("\n"):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            out.append(line)
+            continue
+        if (
+            not in_fence
+            and out
+            and _ENDS_CJK.search(out[-1])
+            and _STARTS_CJK.match(line)
+            and not out[-1].lstrip().startswith(("#", "|"))
+        ):
+            out[-1] += line.lstrip()
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    """Replace every ``{{ … }}`` placeholder; an unknown one fails the build."""
+    """Replace every ``{{ … }}`` placeholder (an unknown one fails the build); join Japanese soft breaks."""
     lang = _lang(page)
+    if lang == "ja":
+        markdown = join_cjk_lines(markdown)
     step = _page_step(page)
 
     def replace(match: re.Match[str]) -> str:
