@@ -46,7 +46,7 @@ lint: setup ## ruff + mypy (strict on checklist_app)
 	$(BIN)/mypy
 
 test-py: build system-deps ## pytest in CPython: unit, slow properties, site, browser and DNS tests
-	$(BIN)/python -m pytest -p no:cacheprovider
+	NC_SITE_DIR=site $(BIN)/python -m pytest -p no:cacheprovider
 
 test-pyodide: build ## The same unit tests inside Pyodide under Node
 	node scripts/pyodide_pytest.mjs

@@ -282,3 +282,72 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         raise ValueError(f"{page.file.src_uri}: unknown placeholder {match.group(0)!r}")
 
     return PLACEHOLDER.sub(replace, markdown)
+
+
+# --- after the build: redirects in every language, and a Japanese 404 page ------------------------------------------
+
+REDIRECT_PAGE = """<!doctype html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<meta name="robots" content="noindex">
+<link rel="canonical" href="{url}">
+<meta http-equiv="refresh" content="0; url={url}">
+</head>
+<body>
+<p><a href="{url}">{title}</a></p>
+</body>
+</html>
+"""
+REDIRECT_TITLE = {"ja": "移動しました", "en": "This page has moved"}
+
+# static-i18n builds ja first and en last, and each build writes the root 404.html: keep the Japanese one.
+_JA_404: dict[str, bytes] = {}
+
+
+def _doc_url(doc: str) -> str:
+    stem = doc.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+def _write_redirects(config: Any) -> None:
+    """Write every redirect stub in every language, with no inline script.
+
+    mkdocs-redirects alone writes only the root copy (with lang="en" and an inline script the CSP blocks);
+    this hook runs after it and writes the last word.
+    """
+    plugin = config.plugins.get("redirects")
+    if plugin is None:
+        return
+    site = Path(config.site_dir)
+    if _lang_of_build(config) != "ja" and site.name == _lang_of_build(config):
+        site = site.parent
+    for old, new in plugin.config["redirect_maps"].items():
+        new_doc, _, fragment = str(new).partition("#")
+        for lang in ("ja", "en"):
+            prefix = "" if lang == "ja" else f"{lang}/"
+            old_url, new_url = "/" + prefix + _doc_url(old), "/" + prefix + _doc_url(new_doc)
+            rel = posixpath.relpath(new_url, old_url)
+            url = html.escape(("./" if rel == "." else rel + "/") + (f"#{fragment}" if fragment else ""))
+            dest = site / old_url.lstrip("/") / "index.html"
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_text(REDIRECT_PAGE.format(lang=lang, url=url, title=REDIRECT_TITLE[lang]), encoding="utf-8")
+
+
+def _lang_of_build(config: Any) -> str:
+    return str(config.theme.get("language") or "ja")
+
+
+def on_post_build(config: Any, **kwargs: Any) -> None:
+    """Redirect stubs for both languages; the root 404 page stays Japanese whatever language was built last."""
+    _write_redirects(config)
+    root_404 = Path(config.site_dir) / "404.html"
+    lang = _lang_of_build(config)
+    if lang == "ja" and root_404.exists():
+        _JA_404[str(root_404)] = root_404.read_bytes()
+    elif lang != "ja":
+        for path, body in _JA_404.items():
+            Path(path).write_bytes(body)
