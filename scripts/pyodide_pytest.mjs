@@ -6,6 +6,8 @@
 // calls pytest.main on tests/ minus the real-part folders (site, browser, dns) and the `slow` marker.
 // Exit code: pytest's own; 5 (no tests collected) is reported as a failure, as is any package that fails to load.
 // Nothing is fetched from the network: fetch() is replaced by a guard that fails on any http(s) URL.
+// It tests the wheel as built by the last `make build`, not the working tree: `make test-pyodide` builds first.
+// Extra arguments are appended to pytest's (e.g. `-x`, `-k storage`, `--deselect tests/test_x.py::test_y`).
 
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -105,6 +107,9 @@ const pytestArgs = [
   "not slow",
   "-p",
   "no:cacheprovider",
+  // The runner imports hypothesis before pytest starts (to set its profile), so pytest cannot rewrite it.
+  "-W",
+  "ignore::pytest.PytestAssertRewriteWarning",
   "--rootdir",
   ROOT,
   "-c",
@@ -131,6 +136,12 @@ _elapsed = _time.perf_counter() - _t
 _elapsed
 `);
 const tBeforeTests = performance.now();
+const seconds = (a, b) => ((b - a) / 1000).toFixed(2);
+// Timings go first so that pytest's summary stays the last line of the output.
+process.stdout.write(
+  `pyodide_pytest: runtime start ${seconds(t0, tStarted)} s, site packages ${seconds(tStarted, tSitePackages)} s, ` +
+    `import checklist_app ${importSeconds.toFixed(2)} s (${seconds(tImport, tBeforeTests)} s wall)\n`,
+);
 
 const code = runPython(`
 import os
@@ -148,6 +159,13 @@ print(f"pyodide_pytest: Python {sys.version.split()[0]} on {sys.platform}, check
 os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = "/tmp/hypothesis"
 os.chdir(${JSON.stringify(ROOT)})
 
+# Python in WebAssembly runs a few times slower than CPython, more so on a loaded CI machine: Hypothesis's
+# 200 ms per-example deadline would make timing, not behaviour, fail. A conftest that loads its own profile wins.
+from hypothesis import settings
+
+settings.register_profile("pyodide", deadline=None)
+settings.load_profile("pyodide")
+
 import pytest
 
 _code = int(pytest.main(list(PYTEST_ARGS)))
@@ -155,14 +173,7 @@ sys.stdout.flush()
 sys.stderr.flush()
 _code
 `);
-const tDone = performance.now();
 
-const seconds = (a, b) => ((b - a) / 1000).toFixed(2);
-process.stdout.write(
-  `pyodide_pytest: runtime start ${seconds(t0, tStarted)} s, site packages ${seconds(tStarted, tSitePackages)} s, ` +
-    `import checklist_app ${importSeconds.toFixed(2)} s (${seconds(tImport, tBeforeTests)} s wall), ` +
-    `tests ${seconds(tBeforeTests, tDone)} s\n`,
-);
 if (blockedRequests.length) {
   fail(`network requests were attempted and blocked: ${blockedRequests.join(", ")}`);
 }
