@@ -19,7 +19,7 @@ from icalendar import Calendar, Event
 
 from .errors import ChecklistError
 from .provider import PROVIDER
-from .steps import ACTORS, STEPS, Actor, Step
+from .steps import ACTORS, STEPS, Actor, Step, step_by_number
 from .text import LANGUAGES, Text
 
 __all__ = [
@@ -497,7 +497,7 @@ def plan_schedule(
         switch = earliest_switch
         latest_switch = latest_possible
 
-    step7 = STEPS[6]
+    step7 = step_by_number(7)
     check_min = step7.duration.min_days or 7
     check_max = step7.duration.max_days or 14
     bounds.append((earliest_request, latest_request, switch, latest_switch))
@@ -556,7 +556,7 @@ def _forward(start: date, known_end: dict[int, date | None], closed: frozenset[t
     """Steps 1–5 with the seed's shortest and longest durations; a known end fixes that step's end."""
     bounds: list[Bounds] = []
     es = ls = start
-    for step in STEPS[:5]:
+    for step in (s for s in STEPS if s.number <= 5):
         if step.actor == "netcom":
             # Net-com starts its work on a business day.
             es, ls = _next_business_on_or_after(es, closed), _next_business_on_or_after(ls, closed)
