@@ -184,7 +184,8 @@ def normalize_domain(value: object, *, field: str = "domain") -> tuple[str, str]
     are required, so that neither ``localhost`` nor an IP address passes as a domain.
     Raises :class:`ChecklistError` naming ``field``.
     """
-    s = _clean(value, field, _FIELD_NAMES.get(field, Text("ドメイン名", "")).ja, "a domain name")
+    name = _FIELD_NAMES.get(field, _FIELD_NAMES["domain"])
+    s = _clean(value, field, name.ja, name.en[0].lower() + name.en[1:])
     labels = _to_ascii_labels(s, field)
     if len(labels) < 2:
         raise _msg(
