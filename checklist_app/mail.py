@@ -261,8 +261,8 @@ def _leave_copy_value(client: Client, days: int) -> Text:
 _W_TWO_ACCOUNTS = Text(
     ja="DNS 切り替え後もしばらくは旧サーバーにメールが届きます。1～2 週間程度は【旧】と【新】の両方のアカウントで"
     "メールを確認し、【旧】にメールが届かなくなってから【旧】アカウントを削除してください（ステップ 7）。",
-    en="Mail keeps arriving at the old server for a while after the DNS switch. Check both the 【旧】 (old) and "
-    "【新】 (new) accounts for about one to two weeks, and delete the old account only once no more mail arrives "
+    en="Mail keeps arriving at the old server for a while after the DNS switch. Check both the “[Old]” and "
+    "“[New]” accounts for about one to two weeks, and delete the old account only once no more mail arrives "
     "there (step 7).",
 )
 _W_OP25B = Text(
@@ -292,7 +292,7 @@ _W_IMAP_MOVE = Text(
     ja="IMAP の場合、旧サーバーに保存されているメールは自動では移りません。必要なフォルダーやメールは、旧サーバーの"
     "ご解約日より前に【旧】から【新】アカウントへドラッグして移してください。",
     en="With IMAP, mail stored on the old server is not moved automatically: drag the folders and messages you "
-    "need from the 【旧】 account to the 【新】 account before the old contract ends.",
+    "need from the [Old] account to the [New] account before the old contract ends.",
 )
 _CLIENT_WARNINGS: dict[Client, tuple[Text, ...]] = {
     "outlook_classic": (
@@ -745,8 +745,9 @@ def _account(
     old_host: str | None,
     keep_days: int,
 ) -> AccountSettings:
-    old_name = Text(f"【旧】{display}", f"【旧】{display} (old)")
-    new_name = Text(f"【新】{display}", f"【新】{display} (new)")
+    # The seed's 【旧】 (old) / 【新】 (new) prefixes; English readers get plain-ASCII equivalents.
+    old_name = Text(f"【旧】{display}", f"[Old] {display}")
+    new_name = Text(f"【新】{display}", f"[New] {display}")
     old_value = _plain(old_host) if old_host is not None else _OLD_HOST_UNKNOWN
     old = OldAccount(
         account_name=old_name,
