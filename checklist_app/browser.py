@@ -1,0 +1,309 @@
+"""The browser adapter: one JSON-in, JSON-out entry point the page's Web Worker calls.
+
+``dispatch(request_json) -> response_json`` routes by ``"op"``. The worker has no localStorage, so the
+page sends the stored text with every request and writes back what comes out; nothing here keeps state
+between calls. This is the only module that may touch ``js``/``pyodide``, and it does not need to:
+plain strings cross the boundary, which keeps it testable in CPython.
+
+Ops (all answer ``{"ok": true, ...}`` or ``{"ok": false, "errors": [{"field", "message"}]}``):
+
+``ping``
+    ``{"version"}``: the package is imported and answering.
+``load`` ``{"stored": text | null, "lang"}``
+    Reads the stored document (never fails) and answers ``{"stored", "changed", "backup", "recovered",
+    "migrated_from", "problems", "view"}``. ``stored`` is the canonical text to keep (``null`` when nothing
+    was stored); ``backup`` is the untouched original the page must save under the backup key first.
+``apply`` ``{"stored", "actions": [...], "today": "YYYY-MM-DD", "now": ISO 8601, "lang"}``
+    Applies the actions in order; one that fails is reported in ``results`` and does not stop the rest
+    (queued actions replayed after start-up must not be lost because an earlier one was refused).
+    Answers the ``load`` fields plus ``results``: one ``{"ok", ...}`` per action.
+``export`` ``{"stored", "id": id | null, "today"}``
+    ``{"filename", "text", "mime"}`` of an export file for one migration or all of them.
+``tool`` ``{"tool", "params", "lang"}``
+    Routed to :func:`checklist_app.webtools.run_tool`.
+
+Actions (``"type"``): ``add`` (domain, label), ``rename`` (id, domain?, label?), ``delete`` (id; its result
+carries ``undo``), ``restore`` (migration, index, was_active), ``select`` (id), ``done`` (id, item, done),
+``date`` (id, item, value), ``note`` (id, item, value), ``cancellation_date`` (id, value), ``clear`` (id,
+item), ``reset`` (id; result carries ``undo``), ``put`` (migration), ``import`` (text; result carries
+``message`` and ``problems``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from . import __version__
+from .errors import ChecklistError
+from .progress import STATUS_LABELS, DeletedMigration, Migration, Workspace, parse_date, validate_timestamp
+from .steps import ITEMS
+from .storage import dumps, export_file, import_file, loads
+from .text import Text
+
+__all__ = ["dispatch", "view"]
+
+_MESSAGES: dict[str, Text] = {
+    "request": Text(ja="内部エラー: 要求を読めませんでした。", en="Internal error: the request could not be read."),
+    "op": Text(ja="内部エラー: 不明な操作です。", en="Internal error: unknown operation."),
+    "action": Text(ja="内部エラー: 不明な変更です。", en="Internal error: unknown change."),
+    "unexpected": Text(
+        ja="予期しないエラーが起きました。ページを再読み込みしてください。",
+        en="Something unexpected went wrong. Please reload the page.",
+    ),
+    "no_tools": Text(ja="このツールはまだ使えません。", en="This tool is not available yet."),
+    "undo_data": Text(ja="元に戻すデータが読めませんでした。", en="The data to undo could not be read."),
+}
+
+
+class _RequestError(Exception):
+    """A malformed request from the page (a bug in the glue, not the customer's input)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _lang(request: dict[str, Any]) -> str:
+    return "en" if request.get("lang") == "en" else "ja"
+
+
+def _error_list(error: ChecklistError, lang: str) -> list[dict[str, str]]:
+    return [{"field": error.field, "message": error.message(lang)}]
+
+
+def _failure(key: str, lang: str, field: str = "_form") -> dict[str, Any]:
+    return {"ok": False, "errors": [{"field": field, "message": _MESSAGES[key].get(lang)}]}
+
+
+def view(workspace: Workspace, lang: str) -> dict[str, Any]:
+    """Everything the page renders: the migrations for the selector and the active one's rows and statuses."""
+    current: dict[str, Any] | None = None
+    active = workspace.active
+    if active is not None:
+        summary = active.summary()
+        nxt = summary.next_action
+        current = {
+            "id": active.id,
+            "domain": active.domain,
+            "label": active.label,
+            "cancellation_date": None if active.cancellation_date is None else active.cancellation_date.isoformat(),
+            "items": [
+                {
+                    "number": item.number,
+                    "done": state.done,
+                    "date": None if state.completed_on is None else state.completed_on.isoformat(),
+                    "note": state.note,
+                    "status": status,
+                    "status_label": STATUS_LABELS[status].get(lang),
+                    "actor": item.actor,
+                }
+                for item, state, status in zip(ITEMS, active.items, summary.statuses, strict=True)
+            ],
+            "done": summary.done,
+            "total": summary.total,
+            "summary": summary.text.get(lang),
+            "complete": summary.complete,
+            "next": None
+            if nxt is None
+            else {
+                "item": nxt.item,
+                "step": nxt.step,
+                "url": nxt.url,
+                "row_id": nxt.row_id,
+                "actor": nxt.actor,
+                "title": nxt.title.get(lang),
+            },
+            "waiting_on_netcom": list(summary.waiting_on_netcom),
+        }
+    return {
+        "active": workspace.active_id,
+        "migrations": [
+            {"id": m.id, "domain": m.domain, "label": m.label, "name": m.display_name} for m in workspace.migrations
+        ],
+        "current": current,
+    }
+
+
+def _migration_text(migration: Migration) -> str:
+    """One migration as a small storage document (the undo data the page keeps until undo is used)."""
+    return dumps(Workspace((migration,), None, 1))
+
+
+def _migration_from(text: object) -> Migration:
+    result = loads(text)
+    if result.recovered or len(result.workspace.migrations) != 1:
+        raise ChecklistError("migration", _MESSAGES["undo_data"].ja, _MESSAGES["undo_data"].en)
+    return result.workspace.migrations[0]
+
+
+def _item(action: dict[str, Any]) -> Any:
+    number = action.get("item")
+    # The model checks the range; JSON numbers may arrive as floats from JavaScript.
+    if isinstance(number, float) and number.is_integer():
+        return int(number)
+    return number
+
+
+def _apply_one(
+    workspace: Workspace, action: dict[str, Any], *, today: date, now: str, lang: str
+) -> tuple[Workspace, dict[str, Any]]:
+    kind = action.get("type")
+    raw_id = action.get("id")
+    ident = raw_id if isinstance(raw_id, str) else ""  # "" names no migration: the model says so in words
+    extra: dict[str, Any] = {}
+    if kind == "add":
+        workspace, migration = workspace.add(action.get("domain"), action.get("label", ""), now=now)
+        extra["id"] = migration.id
+    elif kind == "rename":
+        workspace = workspace.rename(ident, domain=action.get("domain"), label=action.get("label"), now=now)
+    elif kind == "delete":
+        workspace, deleted = workspace.delete(ident)
+        extra["undo"] = {
+            "type": "restore",
+            "migration": _migration_text(deleted.migration),
+            "index": deleted.index,
+            "was_active": deleted.was_active,
+        }
+    elif kind == "restore":
+        index = action.get("index", 0)
+        deleted = DeletedMigration(
+            _migration_from(action.get("migration")),
+            index if isinstance(index, int) and not isinstance(index, bool) else 0,
+            bool(action.get("was_active", True)),
+        )
+        workspace = workspace.restore(deleted)
+    elif kind == "select":
+        workspace = workspace.select(ident)
+    elif kind == "done":
+        done: Any = action.get("done")  # the model refuses anything but a bool, in words
+        workspace = workspace.update(ident, lambda m: m.set_done(_item(action), done, today=today, now=now))
+    elif kind == "date":
+        workspace = workspace.update(ident, lambda m: m.set_date(_item(action), action.get("value"), now=now))
+    elif kind == "note":
+        workspace = workspace.update(ident, lambda m: m.set_note(_item(action), action.get("value"), now=now))
+    elif kind == "cancellation_date":
+        workspace = workspace.update(ident, lambda m: m.set_cancellation_date(action.get("value"), now=now))
+    elif kind == "clear":
+        workspace = workspace.update(ident, lambda m: m.clear_item(_item(action), now=now))
+    elif kind == "reset":
+        workspace, previous = workspace.reset(ident, now=now)
+        extra["undo"] = {"type": "put", "migration": _migration_text(previous)}
+    elif kind == "put":
+        workspace = workspace.put(_migration_from(action.get("migration")))
+    elif kind == "import":
+        text = action.get("text")
+        if not isinstance(text, str):
+            raise _RequestError("request")
+        workspace, report = import_file(workspace, text)
+        extra["message"] = report.message.get(lang)
+        extra["problems"] = [problem.get(lang) for problem in report.problems]
+        extra["changed"] = [*report.added, *report.updated, *report.copied]
+    else:
+        raise _RequestError("action")
+    return workspace, extra
+
+
+def _loaded(stored: object, lang: str) -> tuple[Workspace, dict[str, Any]]:
+    result = loads(stored)
+    canonical = dumps(result.workspace) if (stored is not None or result.workspace.migrations) else None
+    return result.workspace, {
+        "stored": canonical,
+        "changed": canonical != stored,
+        "backup": result.original,
+        "recovered": result.recovered,
+        "migrated_from": result.migrated_from,
+        "problems": [problem.get(lang) for problem in result.problems],
+    }
+
+
+def _op_load(request: dict[str, Any], lang: str) -> dict[str, Any]:
+    workspace, fields = _loaded(request.get("stored"), lang)
+    return {"ok": True, **fields, "view": view(workspace, lang)}
+
+
+def _op_apply(request: dict[str, Any], lang: str) -> dict[str, Any]:
+    actions = request.get("actions")
+    if not isinstance(actions, list):
+        raise _RequestError("request")
+    today = parse_date(request.get("today"), "today")
+    if today is None:
+        raise _RequestError("request")
+    now = validate_timestamp(request.get("now", ""))
+    workspace, fields = _loaded(request.get("stored"), lang)
+    results: list[dict[str, Any]] = []
+    for action in actions:
+        if not isinstance(action, dict):
+            results.append(_failure("action", lang))
+            continue
+        try:
+            workspace, extra = _apply_one(workspace, action, today=today, now=now, lang=lang)
+        except ChecklistError as error:
+            results.append({"ok": False, "errors": _error_list(error, lang)})
+        except _RequestError as error:
+            results.append(_failure(error.key, lang))
+        else:
+            results.append({"ok": True, **extra})
+    # Nothing stored and nothing changed: keep writing nothing (a first visit leaves no trace).
+    touched = fields["stored"] is not None or any(result["ok"] for result in results)
+    stored = dumps(workspace) if touched else None
+    fields.update(stored=stored, changed=stored != request.get("stored"))
+    return {"ok": True, **fields, "results": results, "view": view(workspace, lang)}
+
+
+def _op_export(request: dict[str, Any], lang: str) -> dict[str, Any]:
+    workspace = loads(request.get("stored")).workspace
+    today = parse_date(request.get("today"), "today")
+    ident = request.get("id")
+    filename, text = export_file(workspace, ident if isinstance(ident, str) else None, today=today)
+    return {"ok": True, "filename": filename, "text": text, "mime": "application/json"}
+
+
+def _op_tool(request: dict[str, Any], lang: str) -> dict[str, Any]:
+    try:
+        webtools = importlib.import_module(f"{__package__}.webtools")
+    except ImportError:
+        return _failure("no_tools", lang)
+    params = request.get("params")
+    result: dict[str, Any] = webtools.run_tool(request.get("tool"), params if isinstance(params, dict) else {}, lang)
+    return result
+
+
+def _op_ping(request: dict[str, Any], lang: str) -> dict[str, Any]:
+    return {"ok": True, "version": __version__}
+
+
+_OPS: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {
+    "ping": _op_ping,
+    "load": _op_load,
+    "apply": _op_apply,
+    "export": _op_export,
+    "tool": _op_tool,
+}
+
+
+def dispatch(request_json: str) -> str:
+    """Answer one request from the page; never raises (every failure is an ``"ok": false`` answer)."""
+    lang = "ja"
+    try:
+        request = json.loads(request_json)
+        if not isinstance(request, dict):
+            raise _RequestError("request")
+        lang = _lang(request)
+        op = request.get("op")
+        handler = _OPS.get(op) if isinstance(op, str) else None
+        if handler is None:
+            raise _RequestError("op")
+        response = handler(request, lang)
+    except ChecklistError as error:
+        response = {"ok": False, "errors": _error_list(error, lang)}
+    except _RequestError as error:
+        response = _failure(error.key, lang)
+    except (ValueError, TypeError, RecursionError):
+        response = _failure("request", lang)
+    except Exception:  # the page must get an answer it can show, never a traceback
+        response = _failure("unexpected", lang)
+    return json.dumps(response, ensure_ascii=False)

@@ -1,0 +1,1390 @@
+// The page glue (main thread). Python (checklist_app) runs in a module Worker (py-worker.js); this file
+// owns localStorage and the DOM. It shows saved progress at once with a tiny reader of the documented
+// storage format (checklist_app/STORAGE_FORMAT.md), records simple changes (tick, date, note) at once,
+// and hands every change to Python once it is ready. User text only ever reaches the page as textContent.
+
+const STORAGE_KEY = "netcom-checklist";
+const BACKUP_KEY = "netcom-checklist-backup";
+const FORMAT = "netcom-checklist";
+const ITEM_COUNT = 12;
+const NOTE_MAX = 1000;
+const LABEL_MAX = 100;
+const DOMAIN_MAX = 253;
+const START_TIMEOUT_MS = 60000;
+const LANG = (document.documentElement.lang || "ja").toLowerCase().startsWith("en") ? "en" : "ja";
+
+// Words the glue writes itself (everything else comes from the page or from Python), per language.
+const STRINGS = {
+  ja: {
+    loading: "チェックリストの機能を準備しています…(保存済みの内容はそのまま表示・記入できます)",
+    ready: "準備ができました。",
+    failed:
+      "このブラウザではチェックリストの一部の機能(削除・読み込み・書き出しなど)を開始できませんでした。チェックと日付・メモの記入はこのまま使え、ブラウザに保存されます。",
+    memory:
+      "このブラウザには保存できない設定になっています。入力した内容はこのページを閉じると消えます。「書き出す」でファイルに保存してください。",
+    quota:
+      "ブラウザの保存容量が足りないため、最後の変更を保存できませんでした(保存済みの内容はそのままです)。「書き出す」でファイルに保存してください。",
+    backupFailed: "保存データの修復前のバックアップを保存できなかったため、修復した内容は保存していません。",
+    recovered: "保存データの一部が読めませんでした。読めた内容を表示しています。元のデータはバックアップとして残しました。",
+    migrated: "以前の形式で保存されたデータを新しい形式に変換しました。元のデータはバックアップとして残しました。",
+    summary: (done, total) => `${done} / ${total} 完了`,
+    next: "次の作業:",
+    nextNetcom: "(弊社の作業です。完了のご連絡をお待ちください)",
+    allDone: "すべての項目が完了しました。",
+    status: { not_started: "未着手", in_progress: "対応中", done: "完了", cannot_start_yet: "まだ開始できません" },
+    note: "メモ",
+    deleted: (name) => `「${name}」のチェックリストを削除しました。`,
+    reset: (name) => `「${name}」のチェックリストを空にしました。`,
+    undo: "元に戻す",
+    undone: "元に戻しました。",
+    confirmDelete: (name) => `「${name}」のチェックリストを削除しますか?`,
+    confirmReset: (name) => `「${name}」のチェックリストのチェック・日付・メモをすべて空にしますか?`,
+    yesDelete: "削除する",
+    yesReset: "空にする",
+    no: "やめる",
+    noMigration: "まだチェックリストがありません。ドメイン名を入力して始めてください。",
+    needDomain: "先にドメイン名を入力してください。",
+    needPython: "この操作は準備ができてから使えます。しばらくお待ちください。",
+    unavailable: "この操作は、このブラウザでは使えません。",
+    exported: (name) => `${name} を書き出しました。`,
+    stepFor: (name) => `「${name}」のチェックリスト`,
+    stepNone: "チェックリストにドメイン名を入力すると、ここでもチェックできます。",
+    stepReadOnly: "保存データの確認が必要です。チェックリストのページを開いてください。",
+    stepDone: (n) => `${n}. 完了`,
+    saved: "保存しました。",
+    domain: {
+      empty: "ドメイン名を入力してください。",
+      long: `ドメイン名が長すぎます(${DOMAIN_MAX} 文字まで)。`,
+      space: "ドメイン名に空白は使えません。",
+      control: "ドメイン名に使えない文字が含まれています。",
+      url: "ドメイン名だけを入力してください(例: example.co.jp)。URL やメールアドレスは使えません。",
+      taken: (d) => `${d} のチェックリストはすでにあります。`,
+    },
+    label: { long: `表示名が長すぎます(${LABEL_MAX} 文字まで)。`, control: "表示名に使えない文字が含まれています。" },
+    date: "日付は 2000-01-01 から 2099-12-31 までの間で入力してください。",
+    copied: "コピーしました。",
+  },
+  en: {
+    loading: "Getting the checklist ready… (your saved progress is shown and can be edited meanwhile)",
+    ready: "Ready.",
+    failed:
+      "Some checklist features (delete, import, export…) could not start in this browser. Ticking and writing dates and notes still work and are saved in the browser.",
+    memory:
+      "This browser does not allow saving. What you enter is lost when you close this page: use “Export” to save it to a file.",
+    quota:
+      "The browser's storage is full, so the last change could not be saved (what was saved before is unchanged). Use “Export” to save it to a file.",
+    backupFailed: "The backup of the damaged saved data could not be written, so the repaired data was not saved.",
+    recovered: "Part of the saved data could not be read. What could be read is shown; the original is kept as a backup.",
+    migrated: "Data saved in an older format was converted to the new one; the original is kept as a backup.",
+    summary: (done, total) => `${done} of ${total} completed`,
+    next: "Next:",
+    nextNetcom: "(Net-com's task: we will tell you when it is done)",
+    allDone: "Every item is completed.",
+    status: { not_started: "Not started", in_progress: "In progress", done: "Completed", cannot_start_yet: "Cannot start yet" },
+    note: "Note",
+    deleted: (name) => `The checklist “${name}” was deleted.`,
+    reset: (name) => `The checklist “${name}” was emptied.`,
+    undo: "Undo",
+    undone: "Undone.",
+    confirmDelete: (name) => `Delete the checklist “${name}”?`,
+    confirmReset: (name) => `Clear every tick, date and note of the checklist “${name}”?`,
+    yesDelete: "Delete",
+    yesReset: "Clear",
+    no: "Cancel",
+    noMigration: "There is no checklist yet. Enter a domain name to start.",
+    needDomain: "Enter the domain name first.",
+    needPython: "This is available once the checklist is ready. Please wait a moment.",
+    unavailable: "This is not available in this browser.",
+    exported: (name) => `Exported ${name}.`,
+    stepFor: (name) => `Checklist “${name}”`,
+    stepNone: "Enter a domain name in the checklist to tick these items here too.",
+    stepReadOnly: "The saved data needs checking: open the checklist page.",
+    stepDone: (n) => `${n}. Completed`,
+    saved: "Saved.",
+    domain: {
+      empty: "Enter the domain name.",
+      long: `The domain name is too long (at most ${DOMAIN_MAX} characters).`,
+      space: "A domain name cannot contain spaces.",
+      control: "The domain name contains a character that cannot be used.",
+      url: "Enter only the domain name (e.g. example.co.jp), not a URL or an e-mail address.",
+      taken: (d) => `There is already a checklist for ${d}.`,
+    },
+    label: {
+      long: `The display name is too long (at most ${LABEL_MAX} characters).`,
+      control: "The display name contains a character that cannot be used.",
+    },
+    date: "Enter a date between 2000-01-01 and 2099-12-31.",
+    copied: "Copied.",
+  },
+};
+const T = STRINGS[LANG];
+
+// ---------------------------------------------------------------------------------------------------------
+// Clock: "today" is the customer's own calendar day; Python never reads a clock.
+
+const pad = (n) => String(n).padStart(2, "0");
+function today() {
+  const d = new Date();
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+function nowISO() {
+  const d = new Date();
+  const offset = -d.getTimezoneOffset();
+  const sign = offset >= 0 ? "+" : "-";
+  const abs = Math.abs(offset);
+  return `${today()}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Storage: localStorage when the browser allows it, else memory (and the page says so).
+
+const store = {
+  local: null,
+  memory: new Map(),
+  unavailable: false,
+  init() {
+    try {
+      const local = window.localStorage;
+      local.getItem(STORAGE_KEY);
+      this.local = local;
+    } catch {
+      this.unavailable = true;
+    }
+  },
+  get(key) {
+    if (this.local) {
+      try {
+        return this.local.getItem(key);
+      } catch {
+        this.toMemory();
+      }
+    }
+    return this.memory.has(key) ? this.memory.get(key) : null;
+  },
+  // Returns "ok", "quota" (nothing written: the old value stays) or "memory" (kept in memory only).
+  set(key, value) {
+    if (this.local) {
+      try {
+        this.local.setItem(key, value);
+        return "ok";
+      } catch (error) {
+        if (isQuota(error)) return "quota";
+        this.toMemory();
+      }
+    }
+    this.memory.set(key, value);
+    return "memory";
+  },
+  toMemory() {
+    if (this.local) {
+      for (const key of [STORAGE_KEY, BACKUP_KEY]) {
+        try {
+          const value = this.local.getItem(key);
+          if (value !== null && !this.memory.has(key)) this.memory.set(key, value);
+        } catch {
+          /* unreadable: nothing to carry over */
+        }
+      }
+    }
+    this.local = null;
+    this.unavailable = true;
+  },
+};
+
+function isQuota(error) {
+  return (
+    error instanceof DOMException &&
+    (error.name === "QuotaExceededError" || error.name === "NS_ERROR_DOM_QUOTA_REACHED" || error.code === 22)
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The tiny reader and writer of the storage format (version 2; version 1 is read for display only).
+// A document this reader does not fully understand is shown but never written by JavaScript: Python
+// repairs it first and keeps the original as a backup.
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ID = /^[A-Za-z0-9_-]{1,40}$/;
+
+function emptyDoc() {
+  return { format: FORMAT, version: 2, active: null, next_id: 1, migrations: [] };
+}
+function emptyItems() {
+  const items = {};
+  for (let n = 1; n <= ITEM_COUNT; n++) items[String(n)] = { done: false, date: null, note: "" };
+  return items;
+}
+function validDate(value) {
+  if (value === null) return true;
+  if (typeof value !== "string" || !ISO_DATE.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value && value >= "2000-01-01" && value <= "2099-12-31";
+}
+function cleanItem(raw) {
+  if (!raw || typeof raw !== "object") return null;
+  const item = { done: raw.done, date: raw.date === undefined ? null : raw.date, note: raw.note === undefined ? "" : raw.note };
+  if (typeof item.done !== "boolean" || !validDate(item.date) || typeof item.note !== "string") return null;
+  if (item.note.length > NOTE_MAX) return null;
+  return item;
+}
+
+// -> { state: "empty" | "ok" | "dirty", doc } ; "dirty": shown as far as readable, only Python writes it.
+function readDoc(text) {
+  if (text === null || text === undefined || !String(text).trim()) return { state: "empty", doc: emptyDoc() };
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { state: "dirty", doc: emptyDoc() };
+  }
+  if (!data || typeof data !== "object" || Array.isArray(data)) return { state: "dirty", doc: emptyDoc() };
+  if (data.version === 1) return { state: "dirty", doc: fromVersion1(data) };
+  let clean = data.version === 2 && data.format === FORMAT && Array.isArray(data.migrations);
+  const doc = emptyDoc();
+  doc.next_id = Number.isInteger(data.next_id) && data.next_id >= 1 ? data.next_id : ((clean = false), 1);
+  const seen = new Set();
+  for (const raw of Array.isArray(data.migrations) ? data.migrations : []) {
+    if (!raw || typeof raw !== "object" || typeof raw.domain !== "string" || !raw.domain.trim()) {
+      clean = false;
+      continue;
+    }
+    const m = {
+      id: typeof raw.id === "string" && ID.test(raw.id) && !seen.has(raw.id) ? raw.id : null,
+      domain: raw.domain,
+      label: typeof raw.label === "string" ? raw.label : "",
+      created: typeof raw.created === "string" ? raw.created : "",
+      updated: typeof raw.updated === "string" ? raw.updated : "",
+      cancellation_date: validDate(raw.cancellation_date ?? null) ? (raw.cancellation_date ?? null) : null,
+      items: emptyItems(),
+    };
+    if (m.id === null || raw.label === undefined || m.cancellation_date !== (raw.cancellation_date ?? null)) clean = false;
+    const items = raw.items && typeof raw.items === "object" ? raw.items : {};
+    for (let n = 1; n <= ITEM_COUNT; n++) {
+      const item = cleanItem(items[String(n)]);
+      if (item) m.items[String(n)] = item;
+      else clean = false;
+    }
+    if (Object.keys(items).length !== ITEM_COUNT) clean = false;
+    if (m.id === null) m.id = `tmp-${seen.size + 1}`;
+    seen.add(m.id);
+    doc.migrations.push(m);
+  }
+  doc.active = doc.migrations.some((m) => m.id === data.active) ? data.active : data.active === null ? null : ((clean = false), doc.migrations[0]?.id ?? null);
+  return { state: clean ? "ok" : "dirty", doc };
+}
+
+function fromVersion1(data) {
+  const doc = emptyDoc();
+  if (typeof data.domain !== "string" || !data.domain.trim()) return doc;
+  const items = emptyItems();
+  for (const n of Array.isArray(data.checked) ? data.checked : []) if (items[String(n)]) items[String(n)].done = true;
+  for (const [n, v] of Object.entries(data.dates || {})) if (items[n] && validDate(v)) items[n].date = v;
+  for (const [n, v] of Object.entries(data.notes || {})) if (items[n] && typeof v === "string") items[n].note = v;
+  const cancel = validDate(data.cancellation_date ?? null) ? (data.cancellation_date ?? null) : null;
+  doc.migrations.push({ id: "m-1", domain: data.domain.trim(), label: "", created: "", updated: "", cancellation_date: cancel, items });
+  doc.active = "m-1";
+  doc.next_id = 2;
+  return doc;
+}
+
+// The same text checklist_app.storage.dumps writes: same key order, compact, non-ASCII kept.
+function writeDoc(doc) {
+  return JSON.stringify({
+    format: FORMAT,
+    version: 2,
+    active: doc.active,
+    next_id: doc.next_id,
+    migrations: doc.migrations.map((m) => {
+      const items = {};
+      for (let n = 1; n <= ITEM_COUNT; n++) {
+        const i = m.items[String(n)];
+        items[String(n)] = { done: i.done, date: i.date, note: i.note };
+      }
+      return {
+        id: m.id,
+        domain: m.domain,
+        label: m.label,
+        created: m.created,
+        updated: m.updated,
+        cancellation_date: m.cancellation_date,
+        items,
+      };
+    }),
+  });
+}
+
+// Characters the model refuses: controls, lone surrogates, invisible format characters (ZWNJ/ZWJ kept).
+const FORBIDDEN = /[\p{Cc}\p{Cs}]|(?![\u200c\u200d])\p{Cf}/u;
+const FORBIDDEN_ALL = /[\p{Cc}\p{Cs}]|(?![\u200c\u200d])\p{Cf}/gu;
+function cleanNote(value) {
+  const text = String(value).replace(/\r\n?/g, "\n");
+  return text.replace(FORBIDDEN_ALL, (c) => (c === "\n" || c === "\t" ? c : "")).slice(0, NOTE_MAX);
+}
+function domainKey(domain) {
+  return domain.trim().normalize("NFKC").replace(/[\u3002\uff61]/g, ".").replace(/\.+$/, "").toLowerCase();
+}
+class InputError extends Error {
+  constructor(field, message) {
+    super(message);
+    this.field = field;
+  }
+}
+function checkDomain(doc, value, exceptId) {
+  const domain = String(value ?? "").trim();
+  const words = T.domain;
+  if (!domain) throw new InputError("domain", words.empty);
+  if (domain.length > DOMAIN_MAX) throw new InputError("domain", words.long);
+  if (/\s/u.test(domain)) throw new InputError("domain", words.space);
+  if (FORBIDDEN.test(domain)) throw new InputError("domain", words.control);
+  if (/[/\\:@#?]/.test(domain)) throw new InputError("domain", words.url);
+  const taken = doc.migrations.find((m) => m.id !== exceptId && domainKey(m.domain) === domainKey(domain));
+  if (taken) throw new InputError("domain", words.taken(taken.domain));
+  return domain;
+}
+function checkLabel(value) {
+  const label = String(value ?? "").trim();
+  if (label.length > LABEL_MAX) throw new InputError("label", T.label.long);
+  if (FORBIDDEN.test(label)) throw new InputError("label", T.label.control);
+  return label;
+}
+
+// The simple changes, with the model's rules (checklist_app/progress.py): ticking fills an empty date
+// with today; unticking keeps date and note. Returns a new document; throws InputError on bad input.
+const LOCAL_ACTIONS = new Set(["done", "date", "note", "cancellation_date", "select", "add", "rename"]);
+function applyLocal(doc, action, day, now) {
+  const next = structuredClone(doc);
+  if (action.type === "add") {
+    const domain = checkDomain(next, action.domain);
+    const label = checkLabel(action.label);
+    const used = new Set(next.migrations.map((m) => m.id));
+    let serial = next.next_id;
+    while (used.has(`m-${serial}`)) serial += 1;
+    const id = `m-${serial}`;
+    next.next_id = serial + 1;
+    next.migrations.push({ id, domain, label, created: now, updated: now, cancellation_date: null, items: emptyItems() });
+    next.active = id;
+    return next;
+  }
+  if (action.type === "select") {
+    if (!next.migrations.some((m) => m.id === action.id)) throw new InputError("migration", "?");
+    next.active = action.id;
+    return next;
+  }
+  const m = next.migrations.find((x) => x.id === action.id);
+  if (!m) throw new InputError("migration", T.needDomain);
+  if (action.type === "rename") {
+    if (action.domain !== undefined && action.domain !== null) m.domain = checkDomain(next, action.domain, m.id);
+    if (action.label !== undefined && action.label !== null) m.label = checkLabel(action.label);
+  } else if (action.type === "cancellation_date") {
+    const value = action.value || null;
+    if (!validDate(value)) throw new InputError("cancellation_date", T.date);
+    m.cancellation_date = value;
+  } else {
+    const item = m.items[String(action.item)];
+    if (!item) throw new InputError("item", "?");
+    if (action.type === "done") {
+      item.done = Boolean(action.done);
+      if (item.done && !item.date) item.date = day;
+    } else if (action.type === "date") {
+      const value = action.value || null;
+      if (!validDate(value)) throw new InputError("date", T.date);
+      item.date = value;
+    } else if (action.type === "note") {
+      item.note = cleanNote(action.value ?? "");
+    } else {
+      throw new InputError("_form", T.needPython);
+    }
+  }
+  m.updated = now;
+  return next;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rules the page can show before Python answers: who acts and what each item waits for, read from the
+// rendered rows (the build renders checklist_app.steps into them).
+
+function itemRules() {
+  const rules = {};
+  for (const row of document.querySelectorAll("[data-item][data-requires]")) {
+    const n = row.dataset.item;
+    if (!rules[n]) rules[n] = row.dataset.requires.split(/\s+/).filter(Boolean);
+  }
+  return Object.keys(rules).length === ITEM_COUNT ? rules : null;
+}
+
+function derive(m, rules) {
+  const items = m.items;
+  const done = Object.values(items).filter((i) => i.done).length;
+  if (!rules) return { done, statuses: null, next: undefined };
+  const statuses = {};
+  let next = null;
+  for (let n = 1; n <= ITEM_COUNT; n++) {
+    const item = items[String(n)];
+    const ready = rules[String(n)].every((r) => items[r] && items[r].done);
+    let status = "not_started";
+    if (item.done) status = "done";
+    else if (!ready) status = "cannot_start_yet";
+    else if (item.date || item.note || (n === 2 && m.cancellation_date)) status = "in_progress";
+    statuses[n] = status;
+    if (next === null && !item.done && ready) next = n;
+  }
+  return { done, statuses, next };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Python in a Worker.
+
+const python = {
+  state: "off", // off | starting | ready | failed
+  worker: null,
+  calls: new Map(),
+  serial: 0,
+  startedAt: 0,
+  readyMs: null,
+  listeners: [],
+  start(packages) {
+    const tag = document.querySelector("script[data-nc-pyodide]");
+    if (!tag) return this.fail("no runtime configured");
+    this.state = "starting";
+    this.startedAt = performance.now();
+    const indexURL = new URL(`../pyodide/${tag.dataset.ncPyodide}/`, import.meta.url).href;
+    let worker;
+    try {
+      if (typeof WebAssembly !== "object") throw new Error("no WebAssembly");
+      worker = new Worker(new URL("./py-worker.js", import.meta.url), { type: "module" });
+    } catch (error) {
+      return this.fail(String(error));
+    }
+    this.worker = worker;
+    const timer = setTimeout(() => this.fail("timeout"), START_TIMEOUT_MS);
+    worker.addEventListener("error", (event) => {
+      clearTimeout(timer);
+      this.fail(event.message || "worker error");
+    });
+    worker.addEventListener("message", (event) => {
+      const message = event.data || {};
+      if (message.type === "ready") {
+        clearTimeout(timer);
+        if (this.state !== "starting") return;
+        this.state = "ready";
+        this.readyMs = performance.now() - this.startedAt;
+        document.documentElement.dataset.ncPython = "ready";
+        this.emit();
+      } else if (message.type === "failed") {
+        clearTimeout(timer);
+        this.fail(message.message);
+      } else if (message.type === "answer") {
+        const resolve = this.calls.get(message.id);
+        this.calls.delete(message.id);
+        if (resolve) resolve(JSON.parse(message.response));
+      }
+    });
+    worker.postMessage({ type: "init", indexURL, packages });
+  },
+  fail(reason) {
+    if (this.state === "failed") return;
+    this.state = "failed";
+    this.reason = reason;
+    document.documentElement.dataset.ncPython = "failed";
+    if (this.worker) this.worker.terminate();
+    for (const resolve of this.calls.values()) resolve({ ok: false, errors: [{ field: "_form", message: T.unavailable }] });
+    this.calls.clear();
+    console.warn("[checklist] Python could not start:", reason);
+    this.emit();
+  },
+  emit() {
+    for (const listener of this.listeners) listener(this.state);
+  },
+  onChange(listener) {
+    this.listeners.push(listener);
+  },
+  call(request) {
+    if (this.state !== "ready") return Promise.resolve({ ok: false, errors: [{ field: "_form", message: T.needPython }] });
+    const id = ++this.serial;
+    return new Promise((resolve) => {
+      this.calls.set(id, resolve);
+      this.worker.postMessage({ type: "call", id, request: JSON.stringify({ lang: LANG, ...request }) });
+    });
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Small DOM helpers: elements are built with textContent only.
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+const $ = (selector, root = document) => root.querySelector(selector);
+const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
+function setValue(input, value) {
+  // Only touch a field that differs, and never the one being typed in: no flicker, no lost caret.
+  if (!input || input.value === value || document.activeElement === input) return;
+  input.value = value;
+}
+function say(region, text) {
+  if (!region) return;
+  region.textContent = "";
+  if (text) region.append(el("p", { text }));
+}
+function download(filename, text, mime) {
+  const url = URL.createObjectURL(new Blob([text], { type: mime || "application/json" }));
+  const link = el("a", { href: url, download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The shared state of a page: the document shown, how it was read, and the write path.
+
+const page = {
+  text: null, // the stored text the document was read from
+  read: { state: "empty", doc: emptyDoc() },
+  view: null, // Python's last view, with the text it describes
+  viewText: undefined,
+  unsaved: null, // text kept in memory after a failed write (quota)
+  queue: [], // actions waiting for Python (the stored data needs Python's repair first)
+  busy: false,
+  renderers: [],
+  alerts: new Set(),
+};
+
+function currentText() {
+  return page.unsaved !== null ? page.unsaved : store.get(STORAGE_KEY);
+}
+function refresh() {
+  page.text = currentText();
+  page.read = readDoc(page.text);
+  render();
+}
+function render() {
+  for (const renderer of page.renderers) renderer();
+}
+function activeMigration() {
+  const doc = page.read.doc;
+  return doc.migrations.find((m) => m.id === doc.active) || null;
+}
+// Python's view, when it describes exactly what is shown.
+function currentView() {
+  return page.view && page.viewText === page.text ? page.view : null;
+}
+
+function alertOnce(key, text) {
+  if (page.alerts.has(key)) return;
+  page.alerts.add(key);
+  const region = $("#nc-alerts");
+  if (region) region.append(el("p", { "data-nc-alert": key, text }));
+}
+
+// Write a new stored text; "ok" | "quota" | "memory".
+function persist(text) {
+  const outcome = store.set(STORAGE_KEY, text);
+  if (outcome === "quota") {
+    page.unsaved = text;
+    alertOnce("quota", T.quota);
+  } else {
+    page.unsaved = null;
+    if (outcome === "memory") alertOnce("memory", T.memory);
+  }
+  return outcome;
+}
+
+// One change from the user. Simple changes are recorded at once in JavaScript when the stored
+// document is one we fully understand; everything goes through Python once it is ready.
+function act(action) {
+  if (python.state === "ready") {
+    page.queue.push(action);
+    flush();
+    return;
+  }
+  const writable = page.read.state !== "dirty" && LOCAL_ACTIONS.has(action.type);
+  if (writable) {
+    try {
+      const base = currentText();
+      const read = readDoc(base);
+      if (read.state === "dirty") throw new Error("changed under us");
+      persist(writeDoc(applyLocal(read.doc, action, today(), nowISO())));
+      refresh();
+      return true;
+    } catch (error) {
+      if (error instanceof InputError) {
+        showError(error.field, error.message, action);
+        return false;
+      }
+    }
+  }
+  if (python.state === "failed" && !LOCAL_ACTIONS.has(action.type)) {
+    status(T.unavailable);
+    return false;
+  }
+  // Keep it for Python and show it meanwhile.
+  page.queue.push(action);
+  try {
+    page.read = { state: page.read.state, doc: applyLocal(page.read.doc, action, today(), nowISO()) };
+    render();
+  } catch {
+    status(T.needPython);
+  }
+  return true;
+}
+
+// Send queued actions to Python, one batch at a time, against the latest stored text (another tab may
+// have written in between: then the same actions are applied again to the new text).
+async function flush() {
+  if (page.busy || python.state !== "ready" || page.queue.length === 0) return;
+  page.busy = true;
+  const actions = page.queue.splice(0);
+  try {
+    let answer = null;
+    let saved = false;
+    for (let attempt = 0; attempt < 5 && !saved; attempt++) {
+      const base = currentText();
+      answer = await python.call({ op: "apply", stored: base, actions, today: today(), now: nowISO() });
+      if (!answer.ok) break;
+      if (currentText() !== base) continue; // another tab wrote meanwhile: apply again to its text
+      saved = saveAnswer(answer);
+      break;
+    }
+    if (saved) {
+      answer.results.forEach((result, index) => afterAction(actions[index], result));
+    } else if (answer && !answer.ok) {
+      status(answer.errors.map((e) => e.message).join(" "));
+    }
+  } finally {
+    page.busy = false;
+    refresh();
+    if (page.queue.length) flush();
+  }
+}
+
+// Keep what Python answered: the backup first (never lose the original), then the new text.
+function saveAnswer(answer) {
+  if (answer.backup !== null && answer.backup !== undefined) {
+    const kept = store.set(BACKUP_KEY, answer.backup);
+    if (kept === "quota") {
+      alertOnce("backup", T.backupFailed);
+      return false;
+    }
+    alertOnce(answer.migrated_from ? "migrated" : "recovered", answer.migrated_from ? T.migrated : T.recovered);
+    if (answer.problems && answer.problems.length) {
+      const list = el("ul", { class: "nc-problems" });
+      for (const problem of answer.problems) list.append(el("li", { text: problem }));
+      const region = $("#nc-alerts");
+      if (region && !$(".nc-problems", region)) region.append(list);
+    }
+  }
+  if (answer.stored !== null && answer.stored !== undefined && answer.stored !== currentText()) {
+    if (persist(answer.stored) === "quota") return false;
+  }
+  page.view = answer.view;
+  page.viewText = answer.stored;
+  return true;
+}
+
+// Python's view of the current text (statuses, next action) without writing anything.
+async function askView() {
+  if (python.state !== "ready") return;
+  const text = currentText();
+  const answer = await python.call({ op: "load", stored: text });
+  if (answer.ok && currentText() === text) {
+    page.view = answer.view;
+    page.viewText = text;
+    render();
+  }
+}
+
+const hooks = { afterAction: [], showError: [] };
+function afterAction(action, result) {
+  for (const hook of hooks.afterAction) hook(action, result);
+}
+function showError(field, message, action) {
+  for (const hook of hooks.showError) hook(field, message, action);
+}
+function status(text) {
+  say($("#nc-message"), text);
+}
+
+// Python is ready: let it read (and repair, keeping a backup) what is stored, then replay the queue.
+async function handOver() {
+  const base = currentText();
+  const answer = await python.call({ op: "load", stored: base });
+  if (answer.ok && currentText() === base && (answer.changed || answer.backup)) {
+    if (answer.stored !== null) saveAnswer(answer);
+  } else if (answer.ok && currentText() === base) {
+    page.view = answer.view;
+    page.viewText = base;
+  }
+  refresh();
+  await flush();
+  await askView();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The checklist page.
+
+function setupChecklist(form) {
+  const app = $("#nc-app");
+  const rows = $$("tr.nc-row", form);
+  const domainInput = $("#checklist-domain", form);
+  form.classList.add("nc-live");
+  if (app) app.hidden = false;
+  const tools = $("#nc-tools");
+  if (tools) tools.hidden = false;
+  form.addEventListener("submit", (event) => event.preventDefault());
+
+  // Per row: a status badge, a note, and the printed values.
+  for (const row of rows) {
+    const n = row.dataset.item;
+    const cell = row.cells[1];
+    const badge = el("strong", { class: "nc-status", "data-nc-status": "", id: `status-${n}` });
+    cell.prepend(badge, " ");
+    const noteId = `note-${n}`;
+    const note = el(
+      "p",
+      { class: "nc-note" },
+      el("label", { for: noteId, text: T.note }),
+      el("textarea", { id: noteId, rows: "1", maxlength: String(NOTE_MAX), "data-item": n, "data-field": "note", class: "nc-note__input" }),
+      el("span", { class: "nc-note__print", "aria-hidden": "true" }),
+    );
+    cell.append(note);
+    const checkbox = $(".nc-done", row);
+    checkbox.setAttribute("aria-describedby", `status-${n}`);
+  }
+  const cancel = $(".nc-cancel", form);
+  if (cancel) cancel.append(el("span", { class: "nc-print-value", "aria-hidden": "true" }));
+
+  // Changes.
+  const noteTimers = new Map();
+  const pendingNotes = new Map();
+  form.addEventListener("change", (event) => {
+    const target = event.target;
+    const m = activeMigration();
+    if (target === domainInput) {
+      clearError(domainInput);
+      if (!target.value.trim() && !m) return;
+      if (m) act({ type: "rename", id: m.id, domain: target.value });
+      else act({ type: "add", domain: target.value, label: "" });
+      return;
+    }
+    if (!m) {
+      showError("domain", T.needDomain);
+      refresh();
+      return;
+    }
+    const item = Number(target.dataset.item);
+    if (target.classList.contains("nc-done")) act({ type: "done", id: m.id, item, done: target.checked });
+    else if (target.dataset.field === "completed_on") act({ type: "date", id: m.id, item, value: target.value });
+    else if (target.dataset.field === "cancellation_date") act({ type: "cancellation_date", id: m.id, value: target.value });
+    else if (target.dataset.field === "note") saveNote(target);
+  });
+  form.addEventListener("input", (event) => {
+    const target = event.target;
+    if (target.dataset.field !== "note") return;
+    pendingNotes.set(target.dataset.item, target);
+    clearTimeout(noteTimers.get(target.dataset.item));
+    noteTimers.set(target.dataset.item, setTimeout(() => saveNote(target), 400));
+    fitNote(target);
+  });
+  function saveNote(target) {
+    clearTimeout(noteTimers.get(target.dataset.item));
+    if (!pendingNotes.has(target.dataset.item)) return;
+    pendingNotes.delete(target.dataset.item);
+    const m = activeMigration();
+    if (m) act({ type: "note", id: m.id, item: Number(target.dataset.item), value: target.value });
+  }
+  // Leaving the page with a note still being typed or a change still on its way to Python: write it now,
+  // synchronously, so closing the tab never loses it.
+  window.addEventListener("pagehide", () => {
+    const m = activeMigration();
+    const actions = [...page.queue];
+    if (m) for (const target of pendingNotes.values()) actions.push({ type: "note", id: m.id, item: Number(target.dataset.item), value: target.value });
+    if (!actions.length || page.read.state === "dirty") return;
+    try {
+      let doc = readDoc(currentText()).doc;
+      for (const action of actions) if (LOCAL_ACTIONS.has(action.type)) doc = applyLocal(doc, action, today(), nowISO());
+      persist(writeDoc(doc));
+    } catch {
+      /* nothing more can be done while the page goes away */
+    }
+  });
+
+  hooks.showError.push((field, message) => {
+    const target = field === "domain" && !$("#nc-migration-form")?.hidden ? $("#nc-form-domain") : field === "domain" ? domainInput : null;
+    if (target) return fieldError(target, message);
+    if (field === "label" && $("#nc-form-label")) return fieldError($("#nc-form-label"), message);
+    status(message);
+  });
+
+  setupWorkspace();
+  setupFileTools();
+
+  page.renderers.push(() => renderChecklist(form, rows, domainInput));
+}
+
+function fitNote(textarea) {
+  textarea.style.height = "auto";
+  textarea.style.height = `${Math.min(textarea.scrollHeight + 2, 240)}px`;
+}
+
+function fieldError(input, message) {
+  const id = `${input.id}-error`;
+  let slot = document.getElementById(id);
+  if (!slot) {
+    slot = el("span", { id, class: "nc-error", "aria-live": "polite" });
+    input.after(slot);
+  }
+  slot.textContent = message;
+  slot.hidden = false;
+  input.setAttribute("aria-invalid", "true");
+  input.setAttribute("aria-describedby", id);
+  input.focus();
+}
+function clearError(input) {
+  const slot = document.getElementById(`${input.id}-error`);
+  if (slot) {
+    slot.textContent = "";
+    slot.hidden = true;
+  }
+  input.removeAttribute("aria-invalid");
+}
+
+function formatDate(value) {
+  if (!value) return "";
+  const [y, mo, d] = value.split("-");
+  return LANG === "ja" ? `${y}年${Number(mo)}月${Number(d)}日` : value;
+}
+
+function renderChecklist(form, rows, domainInput) {
+  const m = activeMigration();
+  const view = currentView();
+  const current = view && view.current && m && view.current.id === m.id ? view.current : null;
+  const derived = m ? derive(m, itemRules()) : null;
+  form.classList.toggle("nc-empty", !m);
+  setValue(domainInput, m ? m.domain : domainInput.value);
+  for (const row of rows) {
+    const n = Number(row.dataset.item);
+    const state = m ? m.items[String(n)] : { done: false, date: null, note: "" };
+    const checkbox = $(".nc-done", row);
+    checkbox.checked = state.done;
+    checkbox.disabled = !m;
+    const date = $('[data-field="completed_on"]', row);
+    setValue(date, state.date || "");
+    date.disabled = !m;
+    $(".nc-print-blank", row).textContent = formatDate(state.date);
+    const note = $(".nc-note__input", row);
+    setValue(note, state.note);
+    note.disabled = !m;
+    if (note.value) fitNote(note);
+    $(".nc-note__print", row).textContent = state.note;
+    row.classList.toggle("nc-has-note", Boolean(state.note));
+    let code = null;
+    let label = "";
+    if (current) {
+      code = current.items[n - 1].status;
+      label = current.items[n - 1].status_label;
+    } else if (derived && derived.statuses) {
+      code = derived.statuses[n];
+      label = T.status[code];
+    }
+    const badge = $(".nc-status", row);
+    // No status known yet (Python still starting and no rules in the page): keep what is shown.
+    if (!m || code) {
+      badge.textContent = m ? label : "";
+      badge.className = code && m ? `nc-status nc-status--${code}` : "nc-status";
+      row.dataset.status = m && code ? code : "";
+    }
+    const cancel = $('[data-field="cancellation_date"]', row);
+    if (cancel) {
+      setValue(cancel, (m && m.cancellation_date) || "");
+      cancel.disabled = !m;
+      $(".nc-print-value", row).textContent = formatDate(m && m.cancellation_date);
+    }
+  }
+  renderProgress(m, current, derived);
+  renderSelector();
+}
+
+function renderProgress(m, current, derived) {
+  const text = $("#nc-progress-text");
+  const bar = $("#nc-progress");
+  const nextBox = $("#nc-next");
+  if (!text || !bar) return;
+  const done = m ? (current ? current.done : derived.done) : 0;
+  text.textContent = m ? (current ? current.summary : T.summary(done, ITEM_COUNT)) : T.noMigration;
+  bar.value = done;
+  bar.max = ITEM_COUNT;
+  bar.hidden = !m;
+  if (!nextBox) return;
+  let nextItem = current ? (current.next ? current.next.item : null) : derived ? derived.next : undefined;
+  if (!m || nextItem === undefined) {
+    nextBox.hidden = true;
+    return;
+  }
+  nextBox.textContent = "";
+  nextBox.hidden = false;
+  if (nextItem === null) {
+    nextBox.append(T.allDone);
+    return;
+  }
+  const row = document.getElementById(`item-${nextItem}`);
+  const link = row && $("a.nc-row__step", row);
+  const title = row && $(".nc-item__title", row);
+  nextBox.append(
+    el("span", { class: "nc-next__label", text: T.next }),
+    " ",
+    el("a", { href: link ? link.getAttribute("href") : `#item-${nextItem}`, text: `${nextItem}. ${title ? title.textContent : ""}` }),
+  );
+  if (row && $(".nc-badge--netcom", row)) nextBox.append(" ", el("span", { class: "nc-next__netcom", text: T.nextNetcom }));
+}
+
+function renderSelector() {
+  const select = $("#nc-migration-select");
+  if (!select) return;
+  const doc = page.read.doc;
+  const wanted = doc.migrations.map((m) => [m.id, m.label ? `${m.label} (${m.domain})` : m.domain]);
+  const have = Array.from(select.options).map((o) => [o.value, o.textContent]);
+  if (JSON.stringify(wanted) !== JSON.stringify(have)) {
+    select.textContent = "";
+    for (const [id, name] of wanted) select.append(el("option", { value: id, text: name }));
+  }
+  if (doc.active) select.value = doc.active;
+  const none = doc.migrations.length === 0;
+  select.disabled = none;
+  for (const id of ["#nc-rename", "#nc-delete", "#nc-reset", "#nc-export"]) {
+    const button = $(id);
+    if (button) button.disabled = none;
+  }
+  const all = $("#nc-export-all");
+  if (all) all.disabled = none;
+}
+
+// Domain selector, add / rename / delete with confirmation and undo.
+function setupWorkspace() {
+  const select = $("#nc-migration-select");
+  const panel = $("#nc-migration-form");
+  const domain = $("#nc-form-domain");
+  const label = $("#nc-form-label");
+  let mode = "add";
+  if (select) select.addEventListener("change", () => act({ type: "select", id: select.value }));
+  function open(kind) {
+    mode = kind;
+    const m = activeMigration();
+    panel.hidden = false;
+    panel.dataset.mode = kind;
+    $("[data-nc-mode-title]", panel).textContent = panel.dataset[kind === "add" ? "titleAdd" : "titleRename"];
+    domain.value = kind === "rename" && m ? m.domain : "";
+    label.value = kind === "rename" && m ? m.label : "";
+    clearError(domain);
+    clearError(label);
+    domain.focus();
+  }
+  function close(focus) {
+    panel.hidden = true;
+    if (focus) focus.focus();
+  }
+  $("#nc-add")?.addEventListener("click", () => open("add"));
+  $("#nc-rename")?.addEventListener("click", () => open("rename"));
+  $("#nc-form-cancel")?.addEventListener("click", () => close($(mode === "add" ? "#nc-add" : "#nc-rename")));
+  panel?.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") close($(mode === "add" ? "#nc-add" : "#nc-rename"));
+  });
+  panel?.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearError(domain);
+    clearError(label);
+    const m = activeMigration();
+    const action = mode === "add" ? { type: "add", domain: domain.value, label: label.value } : { type: "rename", id: m && m.id, domain: domain.value, label: label.value };
+    action.fromPanel = true;
+    const outcome = act(action);
+    if (outcome === true) close(select);
+  });
+  hooks.afterAction.push((action, result) => {
+    if (action.fromPanel) {
+      if (result.ok) close(select);
+      else showError(result.errors[0].field, result.errors[0].message);
+    } else if (!result.ok) {
+      showError(result.errors[0].field, result.errors[0].message);
+    }
+    if (result.ok && result.undo) offerUndo(action, result.undo);
+    if (result.ok && action.type === "restore") status(T.undone);
+    if (result.ok && action.type === "put") status(T.undone);
+    if (result.ok && action.type === "import") {
+      say($("#nc-message"), result.message);
+      if (result.problems && result.problems.length) {
+        const list = el("ul");
+        for (const problem of result.problems) list.append(el("li", { text: problem }));
+        $("#nc-message").append(list);
+      }
+    }
+  });
+
+  $("#nc-delete")?.addEventListener("click", () => {
+    const m = activeMigration();
+    if (m) confirmThen(T.confirmDelete(m.label || m.domain), T.yesDelete, { type: "delete", id: m.id, name: m.label || m.domain }, $("#nc-delete"));
+  });
+  $("#nc-reset")?.addEventListener("click", () => {
+    const m = activeMigration();
+    if (m) confirmThen(T.confirmReset(m.label || m.domain), T.yesReset, { type: "reset", id: m.id, name: m.label || m.domain }, $("#nc-reset"));
+  });
+}
+
+function confirmThen(question, yesText, action, returnFocus) {
+  const box = $("#nc-confirm");
+  if (python.state !== "ready") {
+    status(python.state === "failed" ? T.unavailable : T.needPython);
+    return;
+  }
+  box.textContent = "";
+  const text = el("p", { id: "nc-confirm-text", text: question });
+  const yes = el("button", { type: "button", class: "md-button md-button--primary", text: yesText });
+  const no = el("button", { type: "button", class: "md-button", text: T.no });
+  box.append(text, yes, " ", no);
+  box.hidden = false;
+  const done = () => {
+    box.hidden = true;
+    box.textContent = "";
+  };
+  yes.addEventListener("click", () => {
+    done();
+    act(action);
+    const select = $("#nc-migration-select");
+    if (select) select.focus();
+  });
+  no.addEventListener("click", () => {
+    done();
+    returnFocus.focus();
+  });
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") no.click();
+  });
+  no.focus();
+}
+
+function offerUndo(action, undo) {
+  const region = $("#nc-message");
+  region.textContent = "";
+  const text = action.type === "delete" ? T.deleted(action.name) : T.reset(action.name);
+  const button = el("button", { type: "button", class: "md-button nc-undo", text: T.undo });
+  button.addEventListener("click", () => {
+    button.disabled = true;
+    act(undo);
+  });
+  region.append(el("p", {}, text, " ", button));
+  button.focus();
+}
+
+// Export, import, reset and print.
+function setupFileTools() {
+  $("#nc-export")?.addEventListener("click", () => exportFile(activeMigration()?.id ?? null));
+  $("#nc-export-all")?.addEventListener("click", () => exportFile(null));
+  $("#nc-print")?.addEventListener("click", () => window.print());
+  const input = $("#nc-import");
+  input?.addEventListener("change", async () => {
+    const file = input.files && input.files[0];
+    if (!file) return;
+    const text = await file.text();
+    input.value = "";
+    if (python.state !== "ready") {
+      status(python.state === "failed" ? T.unavailable : T.needPython);
+      return;
+    }
+    act({ type: "import", text });
+  });
+}
+
+async function exportFile(id) {
+  if (python.state === "ready") {
+    const answer = await python.call({ op: "export", stored: currentText(), id, today: today() });
+    if (!answer.ok) return status(answer.errors.map((e) => e.message).join(" "));
+    download(answer.filename, answer.text, answer.mime);
+    status(T.exported(answer.filename));
+    return;
+  }
+  // Without Python: the stored document as it is (the same format), so nothing is ever stuck here.
+  const doc = page.read.doc;
+  if (!doc.migrations.length) return;
+  const text = JSON.stringify(JSON.parse(writeDoc(doc)), null, 2) + "\n";
+  const filename = `netcom-checklist-all-${today()}.json`;
+  download(filename, text, "application/json");
+  status(T.exported(filename));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Step pages: the step's own items as a small checklist, synced through the same storage.
+
+function setupStepItems(section) {
+  const intro = el("p", { class: "nc-step-items__for", "aria-live": "polite" });
+  const heading = $("h2", section);
+  (heading || section.firstChild).after(intro);
+  const items = $$("li.nc-item[data-item]", section);
+  for (const li of items) {
+    const n = li.dataset.item;
+    const title = $(".nc-item__title", li);
+    const id = `step-done-${n}`;
+    const box = el("input", { type: "checkbox", id, class: "nc-done", "data-item": n, "aria-label": `${n}. ${title ? title.textContent : ""}` });
+    const wrap = el("span", { class: "nc-step-check" }, box);
+    li.prepend(wrap);
+    const badge = el("strong", { class: "nc-status", id: `step-status-${n}` });
+    box.setAttribute("aria-describedby", `step-status-${n}`);
+    if (title) title.after(" ", badge);
+    else li.append(badge);
+    const date = el("span", { class: "nc-step-date" });
+    badge.after(" ", date);
+    box.addEventListener("change", () => {
+      const m = activeMigration();
+      if (!m || page.read.state === "dirty") {
+        box.checked = !box.checked;
+        return;
+      }
+      act({ type: "done", id: m.id, item: Number(n), done: box.checked });
+    });
+  }
+  section.classList.add("nc-live");
+  page.renderers.push(() => {
+    const m = activeMigration();
+    const dirty = page.read.state === "dirty";
+    intro.textContent = !m ? T.stepNone : dirty ? T.stepReadOnly : `${T.stepFor(m.label || m.domain)}: ${T.summary(derive(m, null).done, ITEM_COUNT)}`;
+    const derived = m ? derive(m, itemRules()) : null;
+    for (const li of items) {
+      const n = li.dataset.item;
+      const state = m ? m.items[n] : null;
+      const box = $(".nc-done", li);
+      box.checked = Boolean(state && state.done);
+      box.disabled = !m || dirty;
+      const badge = $(".nc-status", li);
+      const code = derived && derived.statuses ? derived.statuses[n] : state && state.done ? "done" : null;
+      badge.textContent = code ? T.status[code] : "";
+      badge.className = code ? `nc-status nc-status--${code}` : "nc-status";
+      $(".nc-step-date", li).textContent = state && state.date ? formatDate(state.date) : "";
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Generic tool forms (<form class="nc-tool" data-nc-tool="NAME">): Python answers, the glue fills in.
+
+function toolParams(form) {
+  const params = {};
+  for (const input of $$("input[name], select[name], textarea[name]", form)) {
+    const name = input.name;
+    if (input.type === "checkbox") params[name] = input.checked;
+    else if (input.type === "radio") {
+      if (input.checked) params[name] = input.value;
+    } else if (input.hasAttribute("data-nc-list")) {
+      const values = input.tagName === "TEXTAREA" ? input.value.split(/\r?\n/) : [input.value];
+      params[name] = (params[name] || []).concat(values.map((v) => v.trim()).filter(Boolean));
+    } else params[name] = input.value;
+  }
+  return params;
+}
+
+function setupTool(form) {
+  const section = form.closest("section, .nc-tool-section") || form.parentElement;
+  const name = form.dataset.ncTool;
+  let timer = null;
+  async function run() {
+    for (const slot of $$("[data-nc-error-for]", form)) {
+      slot.textContent = "";
+      slot.hidden = true;
+    }
+    for (const input of $$("[aria-invalid]", form)) input.removeAttribute("aria-invalid");
+    if (python.state !== "ready") {
+      say($("[data-nc-python-status]"), python.state === "failed" ? T.failed : T.loading);
+      form.dataset.ncPending = "1";
+      return;
+    }
+    const answer = await python.call({ op: "tool", tool: name, params: toolParams(form) });
+    if (!answer.ok) {
+      for (const error of answer.errors || []) {
+        const slot = $(`[data-nc-error-for="${CSS.escape(error.field)}"]`, form) || $('[data-nc-error-for="_form"]', form);
+        const input = $(`[name="${CSS.escape(error.field)}"]`, form);
+        if (slot) {
+          slot.textContent = error.message;
+          slot.hidden = false;
+        }
+        if (input) {
+          input.setAttribute("aria-invalid", "true");
+          if (slot && slot.id) input.setAttribute("aria-describedby", slot.id);
+        }
+      }
+      return;
+    }
+    for (const [key, text] of Object.entries(answer.outputs || {})) {
+      for (const out of $$(`[data-nc-output="${CSS.escape(key)}"]`, section)) out.textContent = text;
+    }
+    for (const list of $$("[data-nc-warnings]", section)) {
+      list.textContent = "";
+      for (const warning of answer.warnings || []) list.append(el("li", { text: warning }));
+      list.hidden = !(answer.warnings || []).length;
+    }
+    for (const file of answer.downloads || []) {
+      for (const target of $$(`[data-nc-download="${CSS.escape(file.key)}"]`, section)) {
+        const bytes = file.base64 !== undefined ? Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0)) : file.text;
+        const url = URL.createObjectURL(new Blob([bytes], { type: file.mime }));
+        if (target.tagName === "A") {
+          if (target.href.startsWith("blob:")) URL.revokeObjectURL(target.href);
+          target.href = url;
+          target.download = file.filename;
+          target.removeAttribute("aria-disabled");
+        } else {
+          target.disabled = false;
+          target.onclick = () => {
+            const link = el("a", { href: url, download: file.filename });
+            document.body.append(link);
+            link.click();
+            link.remove();
+          };
+        }
+      }
+    }
+    for (const button of $$("[data-nc-copy]", section)) {
+      const key = button.dataset.ncCopy;
+      if (!(key in (answer.outputs || {}))) continue;
+      button.disabled = false;
+      button.onclick = async () => {
+        try {
+          await navigator.clipboard.writeText(answer.outputs[key]);
+          button.dataset.ncCopied = "1";
+          say($("[data-nc-python-status]"), T.copied);
+        } catch {
+          /* clipboard refused: the text is on the page to select */
+        }
+      };
+    }
+  }
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run();
+  });
+  if (form.hasAttribute("data-nc-live")) {
+    form.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(run, 300);
+    });
+  }
+  python.onChange((state) => {
+    if (state === "ready" && form.dataset.ncPending) {
+      delete form.dataset.ncPending;
+      run();
+    }
+  });
+  form.ncRun = run;
+}
+
+// Prefill tool inputs from the fragment (#domain=…&ip=…): it never reaches the server.
+function prefillFromHash(forms) {
+  if (!location.hash || !location.hash.includes("=")) return;
+  const params = new URLSearchParams(location.hash.slice(1));
+  for (const form of forms) {
+    let filled = false;
+    for (const key of new Set(params.keys())) {
+      const values = params.getAll(key);
+      const inputs = $$(`[name="${CSS.escape(key)}"]`, form);
+      if (!inputs.length) continue;
+      filled = true;
+      if (inputs[0].tagName === "TEXTAREA" && inputs[0].hasAttribute("data-nc-list")) inputs[0].value = values.join("\n");
+      else if (inputs[0].type === "checkbox") inputs[0].checked = ["1", "true", "on", "yes"].includes(values[0]);
+      else if (inputs[0].type === "radio") for (const r of inputs) r.checked = r.value === values[0];
+      else inputs.forEach((input, i) => (input.value = values[i] ?? values[values.length - 1]));
+    }
+    if (filled && form.ncRun) form.ncRun();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Start.
+
+function showPythonState(state) {
+  const region = $("[data-nc-python-status]");
+  if (!region) return;
+  region.dataset.state = state;
+  if (state === "starting") {
+    region.textContent = "";
+    region.append(el("span", { class: "nc-spinner", "aria-hidden": "true" }), el("span", { text: T.loading }));
+    region.setAttribute("aria-busy", "true");
+  } else if (state === "ready") {
+    region.removeAttribute("aria-busy");
+    region.textContent = T.ready;
+    setTimeout(() => {
+      if (region.dataset.state === "ready") region.textContent = "";
+    }, 2500);
+  } else if (state === "failed") {
+    region.removeAttribute("aria-busy");
+    say(region, T.failed);
+  }
+}
+
+function boot() {
+  store.init();
+  const form = $("#checklist-form");
+  const steps = $$(".nc-step-items");
+  const tools = $$("form.nc-tool[data-nc-tool]");
+  if (!form && !steps.length && !tools.length) return;
+  document.documentElement.classList.add("nc-js");
+  if (form) setupChecklist(form);
+  for (const section of steps) setupStepItems(section);
+  for (const tool of tools) setupTool(tool);
+  refresh();
+  if (store.unavailable) alertOnce("memory", T.memory);
+  const alerts = $("#nc-alerts");
+  if (page.read.state === "dirty" && alerts && form) {
+    /* Python will repair it and say what happened; meanwhile what could be read is shown. */
+  }
+  window.addEventListener("storage", (event) => {
+    if (event.storageArea && store.local && event.storageArea !== store.local) return;
+    if (event.key !== STORAGE_KEY && event.key !== null) return;
+    if (page.unsaved !== null) return;
+    refresh();
+    askView();
+  });
+  document.documentElement.dataset.ncState = "shown";
+  performance.mark("nc-state-visible");
+  // Python only where it is needed: the checklist page and tool pages. Step pages stay light.
+  if (form || tools.length) {
+    python.onChange((state) => {
+      showPythonState(state);
+      if (state === "ready") handOver();
+      if (state === "failed") fallBack();
+    });
+    const extra = $$("[data-nc-packages]").flatMap((node) => node.dataset.ncPackages.split(/\s+/).filter(Boolean));
+    showPythonState("starting");
+    python.start(tools.length ? extra : "checklist");
+    prefillFromHash(tools);
+    window.addEventListener("hashchange", () => prefillFromHash(tools));
+  }
+}
+
+// Python cannot start: keep the checklist working in JavaScript alone. Stored data that needs repair is
+// first copied to the backup key, then what could be read becomes the document.
+function fallBack() {
+  const text = currentText();
+  if (page.read.state === "dirty" && text !== null) {
+    if (store.set(BACKUP_KEY, text) === "quota") {
+      alertOnce("backup", T.backupFailed);
+      return;
+    }
+    alertOnce("recovered", T.recovered);
+    const doc = readDoc(text).doc;
+    doc.migrations.forEach((m, i) => {
+      if (!ID.test(m.id) || m.id.startsWith("tmp-")) m.id = `m-${doc.next_id + i}`;
+      m.label = m.label.slice(0, LABEL_MAX);
+    });
+    doc.next_id += doc.migrations.length;
+    if (!doc.migrations.some((m) => m.id === doc.active)) doc.active = doc.migrations[0]?.id ?? null;
+    persist(writeDoc(doc));
+  }
+  const queued = page.queue.splice(0);
+  refresh();
+  for (const action of queued) if (LOCAL_ACTIONS.has(action.type)) act(action);
+}
+
+boot();

@@ -1,0 +1,230 @@
+"""The Playwright harness every browser test reuses: one Chromium, one server, a fresh context per test.
+
+* The site: ``$NC_SITE_DIR`` (relative to the repo) when set — ``make test`` builds ``site/`` first — else a
+  strict ``mkdocs build`` plus ``scripts/build_pyodide.py`` into a temporary folder, once per session.
+* The server: ``scripts/serve.py``'s ``make_server`` on 127.0.0.1 with a free port and the strict CSP.
+* The browser: Debian's Chromium (``/usr/bin/chromium``; never ``playwright install``), headless, quiet.
+* ``page``: a new context (empty storage) whose page records every request, console message, dialog and
+  Content-Security-Policy violation (``page.nc`` — see :class:`Recorder`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "scripts"))
+
+from serve import make_server  # noqa: E402  (scripts/ is not a package)
+
+CHROMIUM = os.environ.get("NC_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+STORAGE_KEY = "netcom-checklist"
+BACKUP_KEY = "netcom-checklist-backup"
+PYTHON_READY_TIMEOUT_MS = 60_000
+
+# Records CSP violations from the first script on; app code cannot run before it.
+_RECORD_CSP = """
+window.__ncCSP = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__ncCSP.push({directive: e.violatedDirective, blocked: e.blockedURI, source: e.sourceFile});
+});
+"""
+
+
+@dataclass
+class Recorder:
+    """What a page did: requests (URLs), console messages, dialogs opened, page errors."""
+
+    requests: list[str] = field(default_factory=list)
+    console: list[tuple[str, str]] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def csp_violations(self, page: Page) -> list[dict[str, Any]]:
+        """CSP violations the page saw (collected by an init script)."""
+        return list(page.evaluate("window.__ncCSP || []"))
+
+
+def _build_site(dest: Path) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    steps = (
+        [str(REPO / ".venv/bin/mkdocs"), "build", "--strict", "-d", str(dest)],
+        [sys.executable, str(REPO / "scripts/build_pyodide.py"), "--site-dir", str(dest)],
+    )
+    for command in steps:
+        result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            pytest.fail(f"{' '.join(command[:3])} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def site_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built site with the Pyodide runtime in it."""
+    given = os.environ.get("NC_SITE_DIR")
+    if given:
+        root = (REPO / given).resolve()
+        if not (root / "index.html").is_file() or not (root / "pyodide").is_dir():
+            pytest.fail(f"NC_SITE_DIR={given}: no built site with pyodide/ there; run `make build` first")
+        return root
+    root = tmp_path_factory.mktemp("browser-site")
+    _build_site(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def base_url(site_root: Path) -> Iterator[str]:
+    """http://127.0.0.1:PORT/ serving the site with the production headers (strict CSP included)."""
+    server = make_server(site_root, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    """The Playwright driver, once per session."""
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    """One headless Chromium for the whole session."""
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: `make system-deps` installs Debian's chromium")
+    instance = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    yield instance
+    instance.close()
+
+
+def record(page: Page) -> Recorder:
+    """Attach a :class:`Recorder` to ``page`` (as ``page.nc``) and return it."""
+    recorder = Recorder()
+    page.on("request", lambda request: recorder.requests.append(request.url))
+    page.on("console", lambda message: recorder.console.append((message.type, message.text)))
+    page.on("pageerror", lambda error: recorder.errors.append(str(error)))
+
+    def on_dialog(dialog: Any) -> None:
+        recorder.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.add_init_script(_RECORD_CSP)
+    page.nc = recorder  # type: ignore[attr-defined]
+    return recorder
+
+
+@pytest.fixture
+def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
+    """Factory for extra contexts (each with empty storage); all are closed after the test."""
+    made: list[BrowserContext] = []
+
+    def make(**options: Any) -> BrowserContext:
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        options.setdefault("locale", "ja-JP")
+        options.setdefault("timezone_id", "Asia/Tokyo")
+        context = browser.new_context(**options)
+        context.set_default_timeout(15_000)
+        made.append(context)
+        return context
+
+    yield make
+    for context in made:
+        context.close()
+
+
+@pytest.fixture
+def context(new_context: Callable[..., BrowserContext]) -> BrowserContext:
+    """A fresh browser context (empty localStorage) at 1280 px."""
+    return new_context()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    """A page in :func:`context` with a :class:`Recorder` attached as ``page.nc``."""
+    tab = context.new_page()
+    record(tab)
+    return tab
+
+
+# --- helpers the tests share -------------------------------------------------------------------------------
+
+
+def wait_python(page: Page, state: str = "ready") -> None:
+    """Wait until the page's Python worker is ``ready`` (or ``failed``)."""
+    page.wait_for_selector(f"html[data-nc-python='{state}']", state="attached", timeout=PYTHON_READY_TIMEOUT_MS)
+
+
+def wait_shown(page: Page) -> None:
+    """Wait until app.js has rendered the saved state."""
+    page.wait_for_selector("html[data-nc-state='shown']", state="attached")
+
+
+def stored(page: Page, key: str = STORAGE_KEY) -> Any:
+    """The parsed JSON under ``key`` in the page's localStorage (``None`` when absent)."""
+    text = page.evaluate("(key) => localStorage.getItem(key)", key)
+    return None if text is None else json.loads(text)
+
+
+def stored_text(page: Page, key: str = STORAGE_KEY) -> str | None:
+    """The raw text under ``key`` in the page's localStorage."""
+    result: str | None = page.evaluate("(key) => localStorage.getItem(key)", key)
+    return result
+
+
+def preset_storage(context: BrowserContext, base_url: str, values: dict[str, str]) -> None:
+    """Put ``values`` into localStorage for the site's origin before any page script runs."""
+    page = context.new_page()
+    page.route("**/*", lambda route: route.fulfill(status=200, content_type="text/html", body="<!doctype html>"))
+    page.goto(base_url + "__blank__")
+    page.evaluate("(values) => { for (const [k, v] of Object.entries(values)) localStorage.setItem(k, v); }", values)
+    page.close()
+
+
+def document(*migrations: dict[str, Any], active: str | None = None, next_id: int | None = None) -> str:
+    """A version-2 storage document (the format of checklist_app/STORAGE_FORMAT.md) as compact JSON."""
+    full = []
+    for number, migration in enumerate(migrations, start=1):
+        items = {str(n): {"done": False, "date": None, "note": ""} for n in range(1, 13)}
+        for key, value in migration.get("items", {}).items():
+            items[str(key)] = {"done": False, "date": None, "note": "", **value}
+        full.append(
+            {
+                "id": migration.get("id", f"m-{number}"),
+                "domain": migration["domain"],
+                "label": migration.get("label", ""),
+                "created": "",
+                "updated": "",
+                "cancellation_date": migration.get("cancellation_date"),
+                "items": items,
+            }
+        )
+    data = {
+        "format": "netcom-checklist",
+        "version": 2,
+        "active": active if active is not None else (full[0]["id"] if full else None),
+        "next_id": next_id if next_id is not None else len(full) + 1,
+        "migrations": full,
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
