@@ -102,8 +102,12 @@ _LANG_HELP = (
 _JSON_HELP = "結果を JSON で出力 / print the result as JSON"
 
 
+_HELP_HELP = "このヘルプを表示して終了 / show this help and exit"
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("ja", "en"), default=None, help=_LANG_HELP)
+    parser.add_argument("-h", "--help", action="help", help=_HELP_HELP)
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -113,11 +117,14 @@ def _build_parser() -> argparse.ArgumentParser:
         prog="python -m checklist_app",
         description="ネット・コミュニケーションズ 移行ツール（スタッフ用） / Net-com migration tools for staff",
         epilog="各サブコマンドの詳細: python -m checklist_app <コマンド> --help / details: <command> --help",
+        add_help=False,
     )
+    parser.add_argument("-h", "--help", action="help", help=_HELP_HELP)
     sub = parser.add_subparsers(dest="command", required=True, metavar="{hosts,mail,schedule,dnscheck}")
 
     hosts = sub.add_parser(
         "hosts",
+        add_help=False,
         help="hosts ファイル用のブロックと手順 / hosts-file block and steps",
         description="新サーバーを DNS 切り替え前に確認するための hosts ブロック / hosts block to test the new server "
         "before the DNS switch",
@@ -128,7 +135,7 @@ def _build_parser() -> argparse.ArgumentParser:
         action="append",
         required=True,
         metavar="ADDR",
-        help="新サーバーの IPv4 / IPv6 アドレス（各 1 つまで、繰り返し可） / new server's IPv4 and/or IPv6 address "
+        help="新サーバーの IPv4・IPv6 アドレス（各 1 つまで、繰り返し可） / new server's IPv4 and/or IPv6 address "
         "(repeatable)",
     )
     hosts.add_argument(
@@ -156,6 +163,7 @@ def _build_parser() -> argparse.ArgumentParser:
     aliases = ", ".join(f"{alias}={key}" for alias, key in CLIENT_ALIASES.items())
     mail = sub.add_parser(
         "mail",
+        add_help=False,
         help="メールソフトの設定値（旧・新アカウント）とファイル / mail-client values (old and new account) and files",
         description="移行期間中のメールソフト設定: (a) 旧アカウントを旧サーバーへ、(b) 新アカウントを追加 / mail "
         "client set-up during the migration: (a) old account to the old server, (b) new account added",
@@ -205,6 +213,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     schedule = sub.add_parser(
         "schedule",
+        add_help=False,
         help="営業日ベースの移行スケジュールと .ics / migration schedule on business days, and .ics",
         description="お申し込み日から各段階の日程を計画します / plans every stage from the application date",
     )
@@ -241,6 +250,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     dnscheck = sub.add_parser(
         "dnscheck",
+        add_help=False,
         help="DNS 切り替えの確認（実際の DNS サーバへ問い合わせます） / DNS switch-over check (queries real servers)",
         description="親ゾーン・権威サーバ・リゾルバに問い合わせ、新しい値に切り替わったかを判定します。"
         "終了コード 0 = すべて切替完了、1 = 未切替・伝播中、2 = エラー / asks the parent zone, the authoritative "
@@ -269,12 +279,13 @@ def _build_parser() -> argparse.ArgumentParser:
         ("mx", "mail01.net-com.example"),
         ("txt", "v=spf1 …"),
     ):
+        default = Text("確認しない", "not checked") if kind == "txt" else Text("弊社の値", "Net-com's")
         dnscheck.add_argument(
             f"--expect-{kind}",
             action="append",
             metavar="VALUE",
-            help=f"新しい {kind.upper()} の期待値（繰り返し可。省略時: 弊社の値） / expected new {kind.upper()} "
-            f"(repeatable; default: Net-com's), e.g. {example}",
+            help=f"新しい {kind.upper()} の期待値（繰り返し可。省略時: {default.ja}） / expected new {kind.upper()} "
+            f"(repeatable; default: {default.en}), e.g. {example}",
         )
     for kind in ("ns", "a", "aaaa", "mx", "txt"):
         dnscheck.add_argument(

@@ -1,0 +1,221 @@
+"""`python -m checklist_app dnscheck` against real Knot and Unbound servers in the loopback-only lab.
+
+Every run passes loopback resolvers, the lab's parent (--parent 127.0.0.2) and --loopback-only, and sets
+NETCOM_DNSCHECK_LOOPBACK_ONLY=1: the default public resolvers are never used, and nothing could be sent
+outside 127.0.0.0/8 even by mistake (the lab namespace has no route there either).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from typing import Any
+
+import pytest
+
+from checklist_app.dns import TIMEOUT
+from checklist_app.dnscheck import Server, udp_transport
+
+from .dnslab import ADDR, NEW_NS, OLD_NS, DnsLab
+
+pytestmark = pytest.mark.dns
+
+TWO_RESOLVERS = ("--resolver", ADDR.resolver_old, "--resolver", ADDR.resolver_new)
+
+
+def dnscheck(domain: str, *args: str, resolvers: tuple[str, ...] = TWO_RESOLVERS) -> subprocess.CompletedProcess[str]:
+    """Run the CLI inside the lab (the calling thread is inside; the child inherits it), loopback only."""
+    argv = [sys.executable, "-m", "checklist_app", "dnscheck", domain, *resolvers, "--parent", ADDR.parent]
+    argv += ["--loopback-only", "--timeout", "0.5", *args]
+    env = {**os.environ, "NETCOM_DNSCHECK_LOOPBACK_ONLY": "1"}
+    return subprocess.run(argv, capture_output=True, text=True, timeout=60, env=env)
+
+
+def as_json(proc: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    """The --json output, parsed."""
+    data: dict[str, Any] = json.loads(proc.stdout)
+    return data
+
+
+def rows(data: dict[str, Any], server: str) -> list[dict[str, Any]]:
+    """The JSON results of one server (by its label)."""
+    return [r for r in data["results"] if r["server"] == server]
+
+
+def assert_clean(proc: subprocess.CompletedProcess[str]) -> None:
+    """No traceback anywhere, and nothing on stderr for a check that ran."""
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert proc.stderr == ""
+
+
+def test_not_switched_domain_is_old_everywhere(dns_lab: DnsLab) -> None:
+    """Before the switch: 未切替, exit 1, the old name servers listed as the delegation."""
+    proc = dnscheck("customer.test")
+    assert_clean(proc)
+    assert proc.returncode == 1
+    assert "判定: 未切替" in proc.stdout
+    assert f"委任先 (NS): {OLD_NS[0]}, {OLD_NS[1]}" in proc.stdout
+
+
+def test_propagating_when_the_old_resolver_still_caches(dns_lab: DnsLab) -> None:
+    """After the registrar switch the stale resolver is old and the fresh one new: 伝播中, exit 1."""
+    dns_lab.switch_delegation("customer.test")
+    proc = dnscheck("customer.test", "--json")
+    assert_clean(proc)
+    data = as_json(proc)
+    assert (proc.returncode, data["verdict"], data["verdict_label"]["ja"]) == (1, "propagating", "伝播中")
+    assert {r["code"] for r in rows(data, ADDR.resolver_old)} == {"old"}
+    assert {r["code"] for r in rows(data, ADDR.resolver_new)} == {"new"}
+
+
+def test_switched_after_the_caches_are_flushed(dns_lab: DnsLab) -> None:
+    """Switch plus flush: every server new, 切替完了, exit 0."""
+    dns_lab.switch_delegation("customer.test")
+    dns_lab.flush()
+    proc = dnscheck("customer.test")
+    assert_clean(proc)
+    assert proc.returncode == 0
+    assert "判定: 切替完了" in proc.stdout
+    assert f"{NEW_NS[0]} (127.0.0.4)" in proc.stdout
+
+
+def test_english_output_with_lang_en(dns_lab: DnsLab) -> None:
+    """--lang en prints the table and the verdict in English."""
+    proc = dnscheck("customer.test", "--lang", "en")
+    assert proc.returncode == 1
+    assert "Verdict: not switched" in proc.stdout
+    assert "判定" not in proc.stdout
+
+
+def test_idn_domain_is_checked_under_its_punycode_name(dns_lab: DnsLab) -> None:
+    """日本語.test, switched and flushed: exit 0, shown in Unicode with its punycode form."""
+    dns_lab.switch_delegation("日本語.test")
+    dns_lab.flush()
+    proc = dnscheck("日本語.test", "--json")
+    assert_clean(proc)
+    data = as_json(proc)
+    assert (proc.returncode, data["verdict"]) == (0, "switched")
+    assert (data["domain"], data["domain_display"]) == ("xn--wgv71a119e.test", "日本語.test")
+
+
+def test_nxdomain_is_reported_in_words_with_exit_2(dns_lab: DnsLab) -> None:
+    """A domain that does not exist: NXDOMAIN in words on every row, nothing judged, exit 2."""
+    proc = dnscheck("nosuch.test")
+    assert_clean(proc)
+    assert proc.returncode == 2
+    assert "ドメインが存在しません（NXDOMAIN）" in proc.stdout
+    assert "判定: 判定できません" in proc.stdout
+
+
+def test_servfail_resolver_is_reported_beside_the_others(dns_lab: DnsLab) -> None:
+    """A SERVFAIL resolver is an error row in words; the others still give 未切替, exit 1."""
+    proc = dnscheck("customer.test", "--json", resolvers=("--resolver", ADDR.resolver_old, "--resolver", "127.0.0.11"))
+    data = as_json(proc)
+    assert (proc.returncode, data["verdict"], data["exit_code"]) == (1, "not_switched", 1)
+    servfail = rows(data, ADDR.resolver_servfail)
+    assert servfail and all(r["rcode"] == "SERVFAIL" and "SERVFAIL" in r["detail"]["ja"] for r in servfail)
+
+
+def test_broken_zone_servfail_everywhere_exits_2(dns_lab: DnsLab) -> None:
+    """broken.test: the delegated servers and resolvers all SERVFAIL; only the referral is judged: exit 2."""
+    proc = dnscheck("broken.test")
+    assert_clean(proc)
+    assert proc.returncode == 2
+    assert "サーバエラー（SERVFAIL）" in proc.stdout
+
+
+def test_silent_resolver_times_out_within_the_timeout(dns_lab: DnsLab) -> None:
+    """A resolver that never answers is reported as a timeout in words; the run respects a 0.3 s timeout."""
+    start = time.monotonic()
+    proc = dnscheck(
+        "customer.test", "--timeout", "0.3", resolvers=("--resolver", ADDR.resolver_old, "--resolver", ADDR.silent)
+    )
+    elapsed = time.monotonic() - start
+    assert_clean(proc)
+    assert proc.returncode == 1
+    assert "応答がありません（タイムアウト）" in proc.stdout
+    assert "未切替（4 件は確認できませんでした）" in proc.stdout
+    assert elapsed < 5.0  # Python start-up plus a few 0.3 s phases; serial retries would take longer
+
+
+def test_domain_whose_only_server_is_silent_exits_2(dns_lab: DnsLab) -> None:
+    """slow.test: its only name server and the resolvers time out; nothing judged but the referral: exit 2."""
+    proc = dnscheck("slow.test", "--timeout", "0.3", "--json")
+    data = as_json(proc)
+    assert (proc.returncode, data["status"]) == (2, "unknown")
+    assert any(r["code"] == "no_answer" and r["role"] == "authoritative" for r in data["results"])
+
+
+def test_lame_delegation_is_named_with_exit_2(dns_lab: DnsLab) -> None:
+    """lame.test: the delegated servers refuse the zone: lame delegation in words, flagged in JSON, exit 2."""
+    proc = dnscheck("lame.test", "--json")
+    data = as_json(proc)
+    assert proc.returncode == 2
+    lame = [r for r in data["results"] if r["role"] == "authoritative"]
+    assert lame and all(r["lame"] and "レイムデリゲーション" in r["detail"]["ja"] for r in lame)
+    assert "lame delegation" in data["advice"]["en"]
+
+
+def test_refused_is_reported_in_words(dns_lab: DnsLab) -> None:
+    """A name outside the lab is REFUSED by the parent and the resolvers: words on each row, exit 2."""
+    proc = dnscheck("example.com", "--lang", "en")
+    assert_clean(proc)
+    assert proc.returncode == 2
+    assert "the server refused the query (REFUSED)" in proc.stdout
+
+
+def test_json_output_is_complete(dns_lab: DnsLab) -> None:
+    """--json holds the verdict, the exit code, the servers asked and one row per server and type."""
+    proc = dnscheck("customer.test", "--json")
+    data = as_json(proc)
+    assert data["exit_code"] == proc.returncode == 1
+    assert data["delegation"] == list(OLD_NS)
+    assert [p["address"] for p in data["parents"]] == [ADDR.parent]
+    assert [a["address"] for a in data["authoritative"]] == list(ADDR.old_auth)
+    # 1 parent row (NS) + (2 authoritative + 2 resolvers) x 4 types
+    assert len(data["results"]) == 1 + 4 * 4
+
+
+def test_old_values_are_recognised(dns_lab: DnsLab) -> None:
+    """--old-a marks an old answer as 'still the old values'."""
+    proc = dnscheck("customer.test", "--type", "A", "--old-a", "192.0.2.10", "--json")
+    data = as_json(proc)
+    assert data["types"] == ["A"]
+    assert all("still the old values" in r["detail"]["en"] for r in data["results"] if r["rdtype"] == "A")
+
+
+def test_loopback_only_blocks_any_other_address(dns_lab: DnsLab) -> None:
+    """A non-loopback resolver is never asked under --loopback-only: its rows say it was blocked."""
+    proc = dnscheck("customer.test", "--json", resolvers=("--resolver", ADDR.resolver_old, "--resolver", "192.0.2.53"))
+    data = as_json(proc)
+    blocked = rows(data, "192.0.2.53")
+    assert blocked and all(r["code"] == "error" and "blocked" in r["detail"]["en"] for r in blocked)
+
+
+def test_bad_input_exits_2_with_nothing_on_stdout(dns_lab: DnsLab) -> None:
+    """An invalid domain or resolver: exit 2, the error on stderr in both languages, stdout empty."""
+    for proc in (dnscheck("no_such domain"), dnscheck("customer.test", resolvers=("--resolver", "dns.google"))):
+        assert proc.returncode == 2
+        assert proc.stdout == ""
+        assert "エラー" in proc.stderr and "Error" in proc.stderr
+        assert "Traceback" not in proc.stderr
+
+
+def test_udp_transport_reports_a_timeout_as_a_value(dns_lab: DnsLab) -> None:
+    """The transport returns TIMEOUT for the silent address instead of raising."""
+    import dns.message
+
+    query = dns.message.make_query("customer.test.", "A")
+    assert udp_transport(Server(ADDR.silent), query, 0.2) == TIMEOUT
+
+
+def test_udp_transport_returns_the_response(dns_lab: DnsLab) -> None:
+    """The transport returns the parsed response of a real server."""
+    import dns.message
+
+    reply = udp_transport(Server(ADDR.resolver_new), dns.message.make_query("customer.test.", "A"), 1.0)
+    assert isinstance(reply, dns.message.Message)
+    assert reply.answer

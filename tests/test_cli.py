@@ -1,0 +1,340 @@
+"""checklist_app.cli: the staff CLI's hosts, mail and schedule commands, its help, errors and exit codes.
+
+Run through ``main(argv)`` with pytest's output capture, so they also run inside Pyodide; two tests start
+``python -m checklist_app`` as a real process (CPython only). dnscheck runs against real servers in tests/dns/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import plistlib
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+from icalendar import Calendar
+
+from checklist_app.cli import _build_parser, main
+from checklist_app.mail import CLIENT_ALIASES, CLIENTS
+from checklist_app.schedule import plan_schedule
+
+HOSTS_EXAMPLE = ["hosts", "日本語.jp", "--ip", "203.0.113.10", "--ip", "2001:db8::10", "--date", "2026-12-01"]
+MAIL_POP = ["mail", "taro@example.co.jp", "--protocol", "pop", "--client", "outlook"]
+MAIL_POP += ["--old-server", "mail.oldhost.example"]
+CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """main(argv) → (exit code, stdout, stderr)."""
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def hosts_lines(text: str) -> list[tuple[str, str]]:
+    """(address, name) pairs of the non-comment lines, read the way a resolver reads hosts."""
+    pairs = []
+    for line in text.splitlines():
+        fields = line.split("#", 1)[0].split()
+        pairs += [(fields[0], name) for name in fields[1:]]
+    return pairs
+
+
+# --- hosts ----------------------------------------------------------------------------------------------------
+
+
+def test_hosts_example_prints_the_block_for_the_idn_domain(capsys: pytest.CaptureFixture[str]) -> None:
+    """The README example: exit 0, the punycode names for both addresses, dated markers."""
+    code, out, err = run(capsys, *HOSTS_EXAMPLE)
+    assert (code, err) == (0, "")
+    block = out.split("# END", 1)[0]
+    assert "# BEGIN Net-com migration xn--wgv71a119e.jp 2026-12-01" in out
+    assert sorted(hosts_lines(block)) == sorted(
+        (a, n) for a in ("203.0.113.10", "2001:db8::10") for n in ("xn--wgv71a119e.jp", "www.xn--wgv71a119e.jp")
+    )
+
+
+def test_hosts_text_output_has_warnings_and_every_os(capsys: pytest.CaptureFixture[str]) -> None:
+    """The full output warns about documentation addresses and gives Windows, macOS and Linux steps."""
+    _, out, _ = run(capsys, *HOSTS_EXAMPLE)
+    assert "説明用(ドキュメント用)のアドレス" in out
+    assert "ipconfig /flushdns" in out and "mDNSResponder" in out and "resolvectl" in out
+
+
+def test_hosts_os_option_limits_the_steps(capsys: pytest.CaptureFixture[str]) -> None:
+    """--os macos shows the macOS steps only."""
+    _, out, _ = run(capsys, *HOSTS_EXAMPLE, "--os", "macos")
+    assert "mDNSResponder" in out
+    assert "ipconfig" not in out and "resolvectl" not in out
+
+
+def test_hosts_block_only_prints_just_the_block(capsys: pytest.CaptureFixture[str]) -> None:
+    """--block-only: BEGIN marker first, END marker last, nothing else."""
+    _, out, _ = run(capsys, *HOSTS_EXAMPLE, "--block-only")
+    lines = out.splitlines()
+    assert lines[0].startswith("# BEGIN ") and lines[-1].startswith("# END ")
+    assert len(lines) == 6
+
+
+def test_hosts_json_is_the_block_data(capsys: pytest.CaptureFixture[str]) -> None:
+    """--json prints the block as JSON with the Unicode domain kept for display."""
+    _, out, _ = run(capsys, *HOSTS_EXAMPLE, "--json")
+    data = json.loads(out)
+    assert (data["domain"], data["domain_unicode"]) == ("xn--wgv71a119e.jp", "日本語.jp")
+    assert data["addresses"] == ["203.0.113.10", "2001:db8::10"]
+
+
+def test_hosts_date_defaults_to_today(capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --date the markers carry today's date (the CLI, not the core, reads the clock)."""
+    before = dt.date.today().isoformat()
+    _, out, _ = run(capsys, "hosts", "example.jp", "--ip", "133.0.0.1", "--block-only")
+    after = dt.date.today().isoformat()
+    assert out.splitlines()[0].rsplit(" ", 1)[1] in {before, after}
+
+
+def test_hosts_injection_attempt_exits_2_with_nothing_on_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    """A name with a newline is rejected: exit 2, both languages on stderr, stdout empty."""
+    code, out, err = run(capsys, "hosts", "example.jp\n1.2.3.4 bank.example", "--ip", "133.0.0.1")
+    assert (code, out) == (2, "")
+    assert "エラー" in err and "Error" in err and "domain" in err
+
+
+def test_hosts_bad_address_names_the_ip_field(capsys: pytest.CaptureFixture[str]) -> None:
+    """An invalid --ip: exit 2 and the message names the ip field."""
+    code, out, err = run(capsys, "hosts", "example.jp", "--ip", "999.1.1.1")
+    assert (code, out) == (2, "")
+    assert "(ip)" in err and "999.1.1.1" in err
+
+
+def test_hosts_bad_date_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """A --date that is not YYYY-MM-DD: exit 2, nothing on stdout."""
+    code, out, err = run(capsys, "hosts", "example.jp", "--ip", "133.0.0.1", "--date", "2026/12/01")
+    assert (code, out) == (2, "")
+    assert "YYYY-MM-DD" in err
+
+
+def test_lang_en_shows_the_error_in_english_only(capsys: pytest.CaptureFixture[str]) -> None:
+    """--lang en: the error message is English only."""
+    code, _, err = run(capsys, "hosts", "bad_domain.jp", "--ip", "133.0.0.1", "--lang", "en")
+    assert code == 2
+    assert err.startswith("Error:") and not CJK.search(err.replace("日本語.jp", ""))
+
+
+def test_lang_ja_shows_the_error_in_japanese_only(capsys: pytest.CaptureFixture[str]) -> None:
+    """--lang ja: the error message is Japanese only."""
+    code, _, err = run(capsys, "hosts", "bad_domain.jp", "--ip", "133.0.0.1", "--lang", "ja")
+    assert code == 2
+    assert err.startswith("エラー:") and "Error" not in err
+
+
+def test_missing_required_option_is_a_usage_error_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse errors (a missing --ip) exit 2 with usage and both languages on stderr, nothing on stdout."""
+    code, out, err = run(capsys, "hosts", "example.jp")
+    assert (code, out) == (2, "")
+    assert "usage:" in err and "--ip" in err
+    assert "引数が正しくありません" in err and "invalid arguments" in err
+
+
+def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """No sub-command: exit 2, usage on stderr."""
+    code, out, err = run(capsys)
+    assert (code, out) == (2, "")
+    assert "usage:" in err
+
+
+# --- mail -----------------------------------------------------------------------------------------------------
+
+
+def test_mail_pop_outlook_shows_old_and_new_values(capsys: pytest.CaptureFixture[str]) -> None:
+    """The README example: the old server in (a), the new host, 995 and 587 in (b), the Outlook data-file warning."""
+    code, out, err = run(capsys, *MAIL_POP)
+    assert (code, err) == (0, "")
+    old_part, new_part = out.split("(b)", 1)
+    assert "mail.oldhost.example" in old_part
+    assert "mail01.net-com.example" in new_part and "995" in new_part and "587" in new_part
+    assert ".pst" in out
+
+
+def test_mail_outlook_alias_equals_outlook_classic(capsys: pytest.CaptureFixture[str]) -> None:
+    """--client outlook gives exactly the output of --client outlook_classic."""
+    _, alias, _ = run(capsys, *MAIL_POP)
+    _, canonical, _ = run(capsys, *[a if a != "outlook" else "outlook_classic" for a in MAIL_POP])
+    assert alias == canonical
+
+
+def test_mail_english_output(capsys: pytest.CaptureFixture[str]) -> None:
+    """--lang en labels the rows as the English client does."""
+    _, out, _ = run(capsys, *MAIL_POP, "--lang", "en")
+    assert "Incoming mail server" in out
+    assert "受信" not in out
+
+
+def test_mail_help_lists_every_client_and_alias(capsys: pytest.CaptureFixture[str]) -> None:
+    """mail --help names every client id and the outlook alias; exit 0."""
+    code, out, _ = run(capsys, "mail", "--help")
+    flat = " ".join(out.split())
+    assert code == 0
+    assert all(client in flat for client in CLIENTS)
+    assert "outlook=outlook_classic" in flat
+    assert set(CLIENT_ALIASES) <= set(re.findall(r"(\w+)=\w+", flat))
+
+
+def test_mail_mobileconfig_is_a_plist_without_passwords(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    """--format mobileconfig writes an XML plist with one IMAP com.apple.mail.managed payload and no password."""
+    code = main(["mail", "taro@example.co.jp", "--protocol", "imap", "--format", "mobileconfig"])
+    out, err = capsysbinary.readouterr()
+    assert (code, err) == (0, b"")
+    profile = plistlib.loads(out)
+    payload = profile["PayloadContent"][0]
+    assert (payload["PayloadType"], payload["EmailAccountType"]) == ("com.apple.mail.managed", "EmailTypeIMAP")
+    assert b"Password</key>" not in out.replace(b"SameAsIncomingPassword</key>", b"")
+
+
+def test_mail_autoconfig_is_thunderbird_xml(capsys: pytest.CaptureFixture[str]) -> None:
+    """--format autoconfig writes config-v1.1.xml with the POP server on 995."""
+    code, out, _ = run(capsys, *MAIL_POP, "--format", "autoconfig")
+    root = ET.fromstring(out)
+    incoming = root.find("emailProvider/incomingServer")
+    assert code == 0 and incoming is not None
+    assert (incoming.get("type"), incoming.findtext("port")) == ("pop3", "995")
+
+
+def test_mail_json_holds_both_accounts(capsys: pytest.CaptureFixture[str]) -> None:
+    """--json: the client, and the old and new account of each address."""
+    _, out, _ = run(capsys, *MAIL_POP, "--json")
+    data = json.loads(out)
+    assert data["client"] == "outlook_classic"
+    assert data["accounts"][0]["old"]["host"] == "mail.oldhost.example"
+
+
+def test_mail_unknown_protocol_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """--protocol smtp: exit 2, the protocol field named, nothing on stdout."""
+    code, out, err = run(capsys, "mail", "taro@example.co.jp", "--protocol", "smtp")
+    assert (code, out) == (2, "")
+    assert "(protocol)" in err
+
+
+def test_mail_json_and_format_together_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """--json with --format is refused: exit 2, nothing on stdout."""
+    code, out, _ = run(capsys, *MAIL_POP, "--json", "--format", "autoconfig")
+    assert (code, out) == (2, "")
+
+
+def test_mail_old_server_under_the_domain_is_rejected(capsys: pytest.CaptureFixture[str]) -> None:
+    """--old-server mail.<the domain> would follow the DNS switch: exit 2 naming old_server."""
+    code, out, err = run(
+        capsys, "mail", "taro@example.co.jp", "--protocol", "imap", "--old-server", "mail.example.co.jp"
+    )
+    assert (code, out) == (2, "")
+    assert "old_server" in err
+
+
+# --- schedule -------------------------------------------------------------------------------------------------
+
+
+def test_schedule_ics_is_a_calendar_with_the_switch_day(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    """The README example: an iCalendar whose DNS switch event falls on the planned (Mon–Thu) day."""
+    code = main(["schedule", "--applied", "2026-12-21", "--format", "ics"])
+    out, err = capsysbinary.readouterr()
+    assert (code, err) == (0, b"")
+    events = Calendar.from_ical(out).walk("VEVENT")
+    switch = [e for e in events if str(e["uid"]).startswith("dns-switch-")]
+    planned = plan_schedule("2026-12-21").switch
+    assert len(switch) == 1
+    assert switch[0].decoded("dtstart") == planned and planned.weekday() < 4
+    assert all("dtstamp" in e for e in events)
+
+
+def test_schedule_ics_dtstamp_is_now(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    """DTSTAMP is the time of the run (the CLI passes the clock to the core)."""
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    main(["schedule", "--applied", "2026-12-21", "--format", "ics"])
+    out, _ = capsysbinary.readouterr()
+    stamp = Calendar.from_ical(out).walk("VEVENT")[0].decoded("dtstamp")
+    assert before <= stamp <= dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
+
+
+def test_schedule_text_shows_the_key_dates(capsys: pytest.CaptureFixture[str]) -> None:
+    """The text output lists the seven steps and the planned switch and cancellation dates."""
+    code, out, _ = run(capsys, "schedule", "--applied", "2026-12-21")
+    plan = plan_schedule("2026-12-21")
+    assert code == 0
+    assert re.search(rf"DNS 切り替え日（最短）\s+{plan.switch.isoformat()}", out)
+    assert re.search(rf"旧契約の解約日（この日以降）\s+{plan.cancellation.isoformat()}", out)
+    assert [line.split()[0] for line in out.splitlines()[:7]] == [f"{n}." for n in range(1, 8)]
+
+
+def test_schedule_json_matches_the_core(capsys: pytest.CaptureFixture[str]) -> None:
+    """--json is the core's schedule data."""
+    _, out, _ = run(capsys, "schedule", "--applied", "2026-12-21", "--switch-date", "2027-01-18", "--json")
+    data = json.loads(out)
+    assert data == json.loads(json.dumps(plan_schedule("2026-12-21", switch_date="2027-01-18").to_dict()))
+
+
+def test_schedule_friday_switch_is_rejected_with_nearest_dates(capsys: pytest.CaptureFixture[str]) -> None:
+    """A Friday switch date: exit 2, the reason and the nearest valid date on stderr, nothing on stdout."""
+    code, out, err = run(capsys, "schedule", "--applied", "2026-12-21", "--switch-date", "2027-01-22")
+    assert (code, out) == (2, "")
+    assert "金曜日" in err and "Friday" in err and "2027-01-21" in err
+
+
+def test_schedule_bad_date_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """An applied date that is not a date: exit 2 naming the field."""
+    code, out, err = run(capsys, "schedule", "--applied", "2026-02-30")
+    assert (code, out) == (2, "")
+    assert "(applied)" in err
+
+
+# --- help -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["hosts", "mail", "schedule", "dnscheck"])
+def test_every_option_help_is_in_japanese_and_english(command: str) -> None:
+    """Each sub-command's description and every option's help hold Japanese, " / " and English."""
+    parser = _build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[command]
+    texts = [sub.description or ""] + [a.help or "" for a in sub._actions]
+    for text in texts:
+        japanese, _, english = text.partition(" / ")
+        assert CJK.search(japanese) and re.search(r"[A-Za-z]{3}", english), text
+
+
+@pytest.mark.parametrize("command", ["hosts", "mail", "schedule", "dnscheck"])
+def test_help_exits_0_on_stdout(capsys: pytest.CaptureFixture[str], command: str) -> None:
+    """<command> --help prints usage on stdout and exits 0."""
+    code, out, err = run(capsys, command, "--help")
+    assert (code, err) == (0, "")
+    assert out.startswith("usage: python -m checklist_app " + command)
+
+
+# --- as a real process ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "emscripten", reason="no processes in Pyodide")
+def test_python_m_checklist_app_runs_the_hosts_example() -> None:
+    """`python -m checklist_app hosts …` exits 0 and prints the block."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "checklist_app", *HOSTS_EXAMPLE, "--block-only"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout.startswith("# BEGIN Net-com migration xn--wgv71a119e.jp 2026-12-01\n")
+
+
+@pytest.mark.skipif(sys.platform == "emscripten", reason="no processes in Pyodide")
+def test_python_m_checklist_app_bad_input_has_no_traceback() -> None:
+    """Bad input in a real process: exit 2, nothing on stdout, no traceback."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "checklist_app", "mail", "taro@@example.jp", "--protocol", "pop"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert "Traceback" not in proc.stderr and "addresses" in proc.stderr
