@@ -468,6 +468,9 @@ const python = {
         if (this.state !== "starting") return;
         this.state = "ready";
         this.readyMs = performance.now() - this.startedAt;
+        this.phases = message.phases;
+        performance.mark("nc-python-ready");
+        window.ncPython = { readyMs: this.readyMs, phases: message.phases };
         document.documentElement.dataset.ncPython = "ready";
         this.emit();
       } else if (message.type === "failed") {

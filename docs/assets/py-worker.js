@@ -15,11 +15,14 @@ function lockEntry(lock, name) {
 
 async function start({ indexURL, packages }) {
   const started = performance.now();
+  const phases = {};
+  const mark = (name) => (phases[name] = Math.round(performance.now() - started));
   if (typeof WebAssembly !== "object") throw new Error("WebAssembly is not available");
   const lockURL = new URL("pyodide-lock.json", indexURL).href;
   const lockResponse = await fetch(lockURL, { cache: "no-cache" });
   if (!lockResponse.ok) throw new Error(`${lockURL}: HTTP ${lockResponse.status}`);
   const lock = await lockResponse.json();
+  mark("lock");
   const { loadPyodide } = await import(new URL("pyodide.mjs", indexURL).href);
   const failures = [];
   // The checklist needs only our own wheel (its modules import nothing else); loading it by URL skips
@@ -35,14 +38,17 @@ async function start({ indexURL, packages }) {
     stdout: () => {},
     stderr: (line) => console.warn("[python]", line),
   });
+  mark("runtime");
   await pyodide.loadPackage(wanted, {
     messageCallback: () => {},
     errorCallback: (message) => failures.push(message),
   });
   if (failures.length) throw new Error(failures.join("\n"));
+  mark("packages");
   const module = pyodide.pyimport("checklist_app.browser");
   dispatch = module.dispatch;
-  return performance.now() - started;
+  mark("import");
+  return phases;
 }
 
 self.addEventListener("message", async (event) => {
@@ -50,8 +56,8 @@ self.addEventListener("message", async (event) => {
   if (message.type === "init") {
     if (!starting) starting = start(message);
     try {
-      const ms = await starting;
-      self.postMessage({ type: "ready", ms });
+      const phases = await starting;
+      self.postMessage({ type: "ready", phases });
     } catch (error) {
       self.postMessage({ type: "failed", message: String((error && error.message) || error) });
     }

@@ -228,3 +228,53 @@ def document(*migrations: dict[str, Any], active: str | None = None, next_id: in
         "migrations": full,
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+class PythonGate:
+    """Holds the worker's first request (the lock file) so a test can act while Python is still starting."""
+
+    def __init__(self, context: BrowserContext) -> None:
+        self.held: list[Any] = []
+        self.released = False
+        context.route("**/pyodide-lock.json", self._hold)
+
+    def _hold(self, route: Any) -> None:
+        if self.released:
+            route.continue_()
+        else:
+            self.held.append(route)
+
+    def release(self) -> None:
+        """Let Python start."""
+        self.released = True
+        for route in self.held:
+            route.continue_()
+        self.held.clear()
+
+
+def open_checklist(page: Page, base_url: str, lang: str = "ja", *, ready: bool = True) -> None:
+    """Open /checklist/ (or /en/checklist/), wait for the saved state and, with ``ready``, for Python."""
+    page.goto(base_url + ("en/" if lang == "en" else "") + "checklist/")
+    wait_shown(page)
+    if ready:
+        wait_python(page)
+
+
+def start_checklist(page: Page, domain: str = "example.co.jp") -> None:
+    """Create the first checklist by typing its domain into the form's domain field."""
+    page.fill("#checklist-domain", domain)
+    page.press("#checklist-domain", "Tab")
+    page.wait_for_function(
+        "(d) => { const t = localStorage.getItem('netcom-checklist');"
+        " return t && JSON.parse(t).migrations.some(m => m.domain === d); }",
+        arg=domain,
+    )
+
+
+def browser_today(page: Page) -> str:
+    """The browser's own calendar day, YYYY-MM-DD."""
+    result: str = page.evaluate(
+        "(() => { const d = new Date(); const p = (n) => String(n).padStart(2, '0');"
+        " return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`; })()"
+    )
+    return result
