@@ -195,6 +195,15 @@ def _is_control(char: str) -> bool:
     return category in ("Cc", "Cs") or (category == "Cf" and char not in _JOINERS)
 
 
+def _has_control(text: str, allowed: frozenset[str] = frozenset()) -> bool:
+    # Fast path: str.isprintable() is false for every character _is_control rejects (and for some it
+    # accepts, such as U+3000), so only text that fails it needs the character-by-character look.
+    probe = text.replace("\n", "").replace("\t", "") if allowed else text
+    if probe.isprintable():
+        return False
+    return any(_is_control(char) and char not in allowed for char in text)
+
+
 def clean_text(text: str, *, multiline: bool = False) -> str:
     """``text`` without the characters the validators reject (line breaks and tabs kept when ``multiline``)."""
     allowed = _NOTE_CONTROLS_ALLOWED if multiline else frozenset()
@@ -215,7 +224,7 @@ def validate_domain(value: object) -> str:
         raise _error("domain", "domain_long", limit=DOMAIN_MAX_LENGTH)
     if any(char.isspace() for char in domain):
         raise _error("domain", "domain_space")
-    if any(_is_control(char) for char in domain):
+    if _has_control(domain):
         raise _error("domain", "domain_control")
     if any(char in _URL_CHARS for char in domain):
         raise _error("domain", "domain_url")
@@ -237,7 +246,7 @@ def validate_label(value: object) -> str:
     label = value.strip()
     if len(label) > LABEL_MAX_LENGTH:
         raise _error("label", "label_long", limit=LABEL_MAX_LENGTH)
-    if any(_is_control(char) for char in label):
+    if _has_control(label):
         raise _error("label", "label_control")
     return label
 
@@ -249,7 +258,7 @@ def validate_note(value: object) -> str:
     note = value.replace("\r\n", "\n").replace("\r", "\n")
     if len(note) > NOTE_MAX_LENGTH:
         raise _error("note", "note_long", limit=NOTE_MAX_LENGTH, length=len(note))
-    if any(_is_control(char) and char not in _NOTE_CONTROLS_ALLOWED for char in note):
+    if _has_control(note, _NOTE_CONTROLS_ALLOWED):
         raise _error("note", "note_control")
     return note
 
@@ -599,9 +608,13 @@ class Workspace:
     def allocate_id(self) -> tuple[str, Workspace]:
         """A new unused id and the workspace with its counter advanced."""
         serial = self.next_serial
-        while f"{ID_PREFIX}{serial}" in self._index:
+        while serial <= MAX_SERIAL and f"{ID_PREFIX}{serial}" in self._index:
             serial += 1
-        return f"{ID_PREFIX}{serial}", replace(self, next_serial=serial + 1)
+        if serial > MAX_SERIAL:  # only a damaged counter gets here: take the lowest free number instead
+            serial = 1
+            while f"{ID_PREFIX}{serial}" in self._index:
+                serial += 1
+        return f"{ID_PREFIX}{serial}", replace(self, next_serial=min(serial + 1, MAX_SERIAL))
 
     def _check_domain_free(self, domain: str, except_id: str | None = None) -> None:
         for migration in self.find_domain(domain):
