@@ -36,6 +36,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # Network safety: nothing may leave the machine. Host names never resolve (no DNS query), and every
+    # non-loopback request goes to a dead local proxy; loopback is always direct. Requests are still
+    # recorded by Playwright, so the off-site tests see any attempt.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    "--proxy-server=http://127.0.0.1:9",
 ]
 STORAGE_KEY = "netcom-checklist"
 BACKUP_KEY = "netcom-checklist-backup"
@@ -94,7 +99,20 @@ def site_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base_url(site_root: Path) -> Iterator[str]:
     """http://127.0.0.1:PORT/ serving the site with the production headers (strict CSP included)."""
     server = make_server(site_root, "127.0.0.1", 0)
+    server.handle_error = lambda request, address: None  # a page closed mid-download is not an error here
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def base_url_no_csp(site_root: Path) -> Iterator[str]:
+    """The same site without the CSP header: for tests that must see what the page itself lets through."""
+    server = make_server(site_root, "127.0.0.1", 0, csp=False)
+    server.handle_error = lambda request, address: None
+    thread = threading.Thread(target=server.serve_forever, name="site-server-no-csp", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()

@@ -1,0 +1,68 @@
+"""Two tabs on the same checklist: changes sync through the storage event and no tick is lost."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import BrowserContext, expect
+
+from .conftest import PythonGate, document, open_checklist, preset_storage, record, stored
+
+pytestmark = pytest.mark.browser
+
+SAVED = document({"domain": "tabs.example"})
+
+
+def _two_tabs(context: BrowserContext, base_url: str, *, ready: bool = True) -> tuple:
+    preset_storage(context, base_url, {"netcom-checklist": SAVED})
+    first, second = context.new_page(), context.new_page()
+    for tab in (first, second):
+        record(tab)
+        open_checklist(tab, base_url, ready=ready)
+    return first, second
+
+
+def test_a_tick_in_one_tab_shows_in_the_other(context: BrowserContext, base_url: str) -> None:
+    """Ticking in tab A updates tab B through the storage event, without a reload."""
+    first, second = _two_tabs(context, base_url)
+    first.check("#done-1")
+    expect(second.locator("#done-1")).to_be_checked()
+    expect(second.locator("#nc-progress-text")).to_have_text("1 / 12 完了")
+
+
+def test_ticks_in_both_tabs_at_once_are_all_kept(context: BrowserContext, base_url: str) -> None:
+    """Both tabs tick different items without waiting for each other; every tick ends up stored and shown."""
+    first, second = _two_tabs(context, base_url)
+    first.evaluate("document.querySelector('#done-1').click()")
+    second.evaluate("document.querySelector('#done-2').click()")
+    first.evaluate("document.querySelector('#done-5').click()")
+    second.evaluate("document.querySelector('#done-7').click()")
+    first.wait_for_function(
+        "() => ['1','2','5','7'].every(n => JSON.parse(localStorage.getItem('netcom-checklist')).migrations[0]"
+        ".items[n].done)"
+    )
+    for tab in (first, second):
+        for number in (1, 2, 5, 7):
+            expect(tab.locator(f"#done-{number}")).to_be_checked()
+    assert sum(item["done"] for item in stored(first)["migrations"][0]["items"].values()) == 4
+
+
+def test_ticks_in_both_tabs_before_python_is_ready_are_all_kept(context: BrowserContext, base_url: str) -> None:
+    """While Python starts, both tabs write through the JavaScript writer; neither overwrites the other."""
+    gate = PythonGate(context)
+    first, second = _two_tabs(context, base_url, ready=False)
+    first.check("#done-1")
+    second.check("#done-2")
+    first.check("#done-3")
+    items = stored(first)["migrations"][0]["items"]
+    assert [items[n]["done"] for n in ("1", "2", "3")] == [True, True, True]
+    expect(second.locator("#done-3")).to_be_checked()
+    gate.release()
+
+
+def test_a_new_migration_in_one_tab_appears_in_the_other_selector(context: BrowserContext, base_url: str) -> None:
+    """Adding a domain in tab A adds it to tab B's domain selector."""
+    first, second = _two_tabs(context, base_url)
+    first.click("#nc-add")
+    first.fill("#nc-form-domain", "another.example")
+    first.click("#nc-migration-form button[type=submit]")
+    expect(second.locator("#nc-migration-select option")).to_have_text(["tabs.example", "another.example"])
