@@ -490,6 +490,26 @@ def _serial(raw: object, used_ids: set[str]) -> int:
     return min(max(numbers, default=0) + 1, MAX_SERIAL)
 
 
+# Our documents nest 5 deep. json.loads recurses per level, and in Pyodide a few thousand levels overflow
+# the WebAssembly stack and kill the worker (no RecursionError there), so deeper input is refused first.
+MAX_JSON_DEPTH = 32
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _too_deep(text: str) -> bool:
+    """True when the JSON text nests brackets deeper than :data:`MAX_JSON_DEPTH` (strings ignored)."""
+    depth = 0
+    for match in _JSON_BRACKETS.finditer(_JSON_STRING.sub('""', text)):
+        if match.group() in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
 def loads(text: object) -> LoadResult:
     """Read a stored document; never raises. ``None`` or blank text is an empty workspace (nothing saved yet)."""
     if text is None or (isinstance(text, str) and not text.strip()):
@@ -499,6 +519,8 @@ def loads(text: object) -> LoadResult:
         reader.problem("not_text")
         return LoadResult(Workspace(), recovered=True, problems=tuple(reader.problems), original=None)
     try:
+        if _too_deep(text):
+            raise ValueError("nested too deep")
         data = json.loads(text)
     except (ValueError, RecursionError):  # JSONDecodeError is a ValueError; so is an over-long integer
         reader.problem("not_json")

@@ -536,3 +536,12 @@ if st is not None:
         assert len(report.added) + len(report.updated) + len(report.copied) + len(report.unchanged) == len(
             there.migrations
         )
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
+    """A note full of brackets is text, not nesting: the document still loads untouched."""
+    ws, migration = Workspace().add("example.co.jp", "", now="2026-12-01T09:00:00+09:00")
+    ws = ws.update(migration.id, lambda m: m.set_note(1, "[" * 100 + "{" * 100, now="2026-12-01T10:00:00+09:00"))
+    result = loads(dumps(ws))
+    assert not result.recovered
+    assert result.workspace.get(migration.id).items[0].note == "[" * 100 + "{" * 100
