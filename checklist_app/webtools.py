@@ -32,6 +32,7 @@ from .mail import FIELD_LABELS, MailSettings, apple_mobileconfig, mail_settings,
 from .mail import thunderbird_autoconfig as _autoconfig
 from .schedule import Schedule, plan_schedule, to_ics
 from .text import Text
+from .webdns import run_dnscheck
 
 __all__ = [
     "FORM_FIELD",
@@ -593,6 +594,8 @@ def run_tool(name: object, params: object, lang: object = "ja") -> dict[str, Any
     """
     language = "en" if lang == "en" else "ja"
     try:
+        if name == "dnscheck" and isinstance(params, Mapping):  # two rounds with the page's fetch: see webdns
+            return run_dnscheck(params, language)
         if not isinstance(name, str) or name not in TOOLS:
             msg = _MSG["unknown_tool"]
             names = ", ".join(TOOLS)
