@@ -1205,7 +1205,8 @@ function setupTool(form) {
       form.dataset.ncPending = "1";
       return;
     }
-    const answer = await python.call({ op: "tool", tool: name, params: toolParams(form) });
+    let answer = await python.call({ op: "tool", tool: name, params: toolParams(form) });
+    if (answer.ok && answer.fetch) answer = await fetchForTool(form, name, answer);
     if (!answer.ok) {
       for (const error of answer.errors || []) {
         const slot = $(`[data-nc-error-for="${CSS.escape(error.field)}"]`, form) || $('[data-nc-error-for="_form"]', form);
@@ -1281,6 +1282,42 @@ function setupTool(form) {
     }
   });
   form.ncRun = run;
+}
+
+// A tool may ask the page to fetch for it ({"ok": true, "fetch": [{key, url}], "state": S}), e.g. the DNS check's
+// DoH queries. Only after the user ticked the form's `consent` box themselves (a trusted event: a URL fragment or a
+// script cannot agree for them): plain GETs with one CORS-safelisted header (no preflight), no cookies, 5 s each;
+// then the tool is asked again with the bodies (base64) or why there is none.
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (box instanceof HTMLInputElement && box.name === "consent") box.dataset.ncAgreed = event.isTrusted && box.checked ? "1" : "";
+});
+
+async function fetchForTool(form, name, answer) {
+  const consent = form.elements.namedItem("consent");
+  if (!consent || !consent.checked || consent.dataset.ncAgreed !== "1") return { ok: false, errors: [{ field: "consent", message: consent ? consent.dataset.ncAgreeFirst || "" : "" }] };
+  form.setAttribute("aria-busy", "true");
+  const one = async ({ key, url }) => {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), 5000);
+    try {
+      const response = await fetch(url, { headers: { Accept: "application/dns-message" }, mode: "cors", credentials: "omit", cache: "no-store", signal: abort.signal });
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      let binary = "";
+      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return [key, { status: response.status, body_b64: btoa(binary) }];
+    } catch {
+      return [key, { error: abort.signal.aborted ? "timeout" : "network" }];
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  try {
+    const responses = Object.fromEntries(await Promise.all(answer.fetch.map(one)));
+    return await python.call({ op: "tool", tool: name, params: { ...toolParams(form), responses, state: answer.state } });
+  } finally {
+    form.removeAttribute("aria-busy");
+  }
 }
 
 // Prefill tool inputs from the fragment (#domain=…&ip=…): it never reaches the server.
