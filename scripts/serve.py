@@ -11,7 +11,10 @@ Headers (the contract a real host should copy, documented for deployment):
   ``immutable``; its ``pyodide-lock.json`` names the current wheels and is revalidated (``no-cache``) instead.
 * HTML and every other file: ``no-cache`` (the browser revalidates with If-Modified-Since and gets a 304).
 * ``Content-Security-Policy`` (:data:`CSP`): scripts only from the site, plus ``'wasm-unsafe-eval'`` so
-  WebAssembly can compile; no inline scripts.
+  WebAssembly can compile; no inline scripts. The DNS check page (``/tools/dns-check/``) fetches from the DoH
+  resolvers it names, which are other origins: a deployment adds each one to ``connect-src``
+  (:data:`DOH_ORIGINS` lists the page's defaults; ``--connect-src ORIGIN``, repeatable, or
+  ``make_server(..., connect_src=(...))``); without them the page reports every resolver as a network error.
 """
 
 from __future__ import annotations
@@ -29,12 +32,30 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CSP", "IMMUTABLE", "REVALIDATE", "SiteRequestHandler", "cache_control", "main", "make_server"]
+__all__ = [
+    "CSP",
+    "DOH_ORIGINS",
+    "IMMUTABLE",
+    "REVALIDATE",
+    "SiteRequestHandler",
+    "cache_control",
+    "csp_header",
+    "main",
+    "make_server",
+]
 
 CSP = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; "
     "frame-ancestors 'none'; form-action 'self'"
+)
+# The DoH resolvers the DNS check page offers by default (checklist_app.webdns.DEFAULT_RESOLVERS): what a
+# production host adds to connect-src.
+DOH_ORIGINS = (
+    "https://dns.google",
+    "https://cloudflare-dns.com",
+    "https://dns.quad9.net",
+    "https://public.dns.iij.jp",
 )
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
@@ -72,6 +93,16 @@ def cache_control(url_path: str) -> str:
     return REVALIDATE
 
 
+def csp_header(connect_src: tuple[str, ...] = ()) -> str:
+    """:data:`CSP` with extra ``connect-src`` origins (e.g. DoH resolvers); each must be a bare origin."""
+    for origin in connect_src:
+        if not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+", origin):
+            raise ValueError(f"not an origin for connect-src: {origin!r} (give scheme://host[:port])")
+    if not connect_src:
+        return CSP
+    return CSP.replace("connect-src 'self'", "connect-src 'self' " + " ".join(connect_src))
+
+
 class _GzipCache:
     """Compressed bodies keyed by (path, mtime, size): compress each file once per change, not per request."""
 
@@ -100,9 +131,10 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as real hosts and browsers use
 
     def __init__(self, *args: Any, csp: bool, gzip_enabled: bool, quiet: bool, gzip_cache: _GzipCache,
-                 **kwargs: Any) -> None:  # fmt: skip
+                 csp_value: str = CSP, **kwargs: Any) -> None:  # fmt: skip
         self.extensions_map = dict(_TYPES)
         self.csp = csp
+        self.csp_value = csp_value
         self.gzip_enabled = gzip_enabled
         self.quiet = quiet
         self.gzip_cache = gzip_cache
@@ -115,7 +147,7 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
         if self.csp:
-            self.send_header("Content-Security-Policy", CSP)
+            self.send_header("Content-Security-Policy", self.csp_value)
         super().end_headers()
 
     def list_directory(self, path: str | os.PathLike[str]) -> None:
@@ -184,8 +216,12 @@ def make_server(
     csp: bool = True,
     gzip_enabled: bool = False,
     quiet: bool = True,
+    connect_src: tuple[str, ...] = (),
 ) -> http.server.ThreadingHTTPServer:
-    """A threading HTTP server for ``root`` (port 0 picks a free port); call ``serve_forever()`` to run it."""
+    """A threading HTTP server for ``root`` (port 0 picks a free port); call ``serve_forever()`` to run it.
+
+    ``connect_src``: extra origins the pages may fetch from (the DoH resolvers of the DNS check page).
+    """
     directory = Path(root).resolve()
     if not directory.is_dir():
         raise FileNotFoundError(f"{directory} is not a folder: build the site first (make build)")
@@ -196,6 +232,7 @@ def make_server(
         gzip_enabled=gzip_enabled,
         quiet=quiet,
         gzip_cache=_GzipCache(),
+        csp_value=csp_header(tuple(connect_src)),
     )
     server = http.server.ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
@@ -212,10 +249,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="send the Content-Security-Policy header (default: on)")  # fmt: skip
     parser.add_argument("--gzip", action="store_true", help="gzip text, JS, JSON and wasm responses")
     parser.add_argument("--quiet", action="store_true", help="no access log")
+    parser.add_argument("--connect-src", action="append", default=[], metavar="ORIGIN",
+                        help="an extra origin pages may fetch from, e.g. a DoH resolver (repeatable)")  # fmt: skip
     args = parser.parse_args(argv)
     try:
-        server = make_server(args.root, args.host, args.port, csp=args.csp, gzip_enabled=args.gzip, quiet=args.quiet)
-    except (FileNotFoundError, OSError) as error:
+        server = make_server(args.root, args.host, args.port, csp=args.csp, gzip_enabled=args.gzip, quiet=args.quiet,
+                             connect_src=tuple(args.connect_src))  # fmt: skip
+    except (FileNotFoundError, OSError, ValueError) as error:
         print(f"serve: {error}", file=sys.stderr)
         return 1
     host, port = str(server.server_address[0]), int(server.server_address[1])
