@@ -658,6 +658,7 @@ async function flush() {
       break;
     }
     if (saved) {
+      refresh(); // render first: a follow-up (focus, undo button) may need the new controls enabled
       answer.results.forEach((result, index) => afterAction(actions[index], result));
     } else if (answer && !answer.ok) {
       status(answer.errors.map((e) => e.message).join(" "));
@@ -1363,7 +1364,35 @@ function showPythonState(state) {
   }
 }
 
+// Accessibility fixes for the theme's own markup (axe-core: aria-dialog-name, scrollable-region-focusable),
+// on every page: the search dialog gets the search field's name; a table that scrolls sideways can be
+// reached and scrolled with the keyboard.
+function fixThemeA11y() {
+  const search = $(".md-search[role='dialog']");
+  const input = $("input.md-search__input");
+  if (search && input && !search.hasAttribute("aria-label")) {
+    search.setAttribute("aria-label", input.getAttribute("aria-label") || input.placeholder || "Search");
+  }
+  const markScrollable = () => {
+    for (const wrap of $$(".md-typeset__scrollwrap")) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.tabIndex = 0;
+        if (!wrap.hasAttribute("role")) wrap.setAttribute("role", "region");
+        const caption = wrap.closest("article") && wrap.previousElementSibling;
+        if (!wrap.hasAttribute("aria-label")) wrap.setAttribute("aria-label", (caption && caption.textContent.trim().slice(0, 80)) || "table");
+      } else if (wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+      }
+    }
+  };
+  // The theme wraps tables after its own start-up: check again once everything has loaded.
+  markScrollable();
+  window.addEventListener("load", () => setTimeout(markScrollable, 0));
+  window.addEventListener("resize", markScrollable);
+}
+
 function boot() {
+  fixThemeA11y();
   store.init();
   const form = $("#checklist-form");
   const steps = $$(".nc-step-items");
