@@ -330,3 +330,23 @@ def test_step_page_does_not_start_python(page: Page, base_url: str) -> None:
     wait_shown(page)
     page.wait_for_load_state("networkidle")
     assert not [url for url in page.nc.requests if "/pyodide/" in url or "py-worker" in url]  # type: ignore[attr-defined]
+
+
+def test_javascript_writer_writes_what_python_writes(context: BrowserContext, base_url: str) -> None:
+    """Text written by the JavaScript writer while Python starts is exactly Python's canonical text (no repair)."""
+    gate = PythonGate(context)
+    page = context.new_page()
+    open_checklist(page, base_url, ready=False)
+    start_checklist(page, "ｆｕｌｌ.example")
+    page.check("#done-1")
+    page.fill("#note-2", "改行\r\nあり\tタブ")
+    page.locator("#note-2").blur()
+    page.fill("#cancel-date-2", "2027-01-31")
+    page.locator("#cancel-date-2").blur()
+    written = page.evaluate("localStorage.getItem('netcom-checklist')")
+    gate.release()
+    wait_python(page)
+    page.wait_for_timeout(500)
+    assert page.evaluate("localStorage.getItem('netcom-checklist')") == written
+    assert page.evaluate("localStorage.getItem('netcom-checklist-backup')") is None
+    assert json.loads(written)["migrations"][0]["items"]["2"]["note"] == "改行\nあり\tタブ"
