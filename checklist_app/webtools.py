@@ -465,13 +465,19 @@ def _schedule(p: _Params, lang: str) -> ToolResult:
     return ToolResult(outputs, tuple(w.get(lang) for w in plan.warnings), (download,))
 
 
+_SWITCH_STEP = 6
+
+
 def _schedule_outputs(plan: Schedule, lang: str) -> dict[str, str]:
     outputs: dict[str, str] = {}
     for stage in plan.stages:
         n = stage.step
         outputs[f"step{n}_title"] = stage.title.get(lang)
         outputs[f"step{n}_start"] = _range(stage.earliest_start, stage.latest_start, lang)
-        if stage.known:
+        if stage.known and n == _SWITCH_STEP:
+            # Step 6 is "known" when a switch date was requested: planned, not done.
+            outputs[f"step{n}_end"] = _MSG["planned_requested"].get(lang).format(day=_day(stage.earliest_end, lang))
+        elif stage.known:
             outputs[f"step{n}_end"] = _MSG["done_on"].get(lang).format(day=_day(stage.earliest_end, lang))
         else:
             outputs[f"step{n}_end"] = _range(stage.earliest_end, stage.latest_end, lang)

@@ -496,6 +496,12 @@ def test_schedule_known_date_is_shown_as_done() -> None:
     assert outputs["step3_end"] == "2026-12-28（月）（完了）"
 
 
+def test_schedule_requested_switch_is_planned_not_done() -> None:
+    """A requested switch date shows as the requested date for step 6, not as completed."""
+    outputs = ok("schedule", {**SCHEDULE, "switch_date": "2027-02-02"})["outputs"]
+    assert outputs["step6_end"] == "2027-02-02（火）（ご希望日）"
+
+
 def test_schedule_ics_reads_back_in_the_page_language() -> None:
     """schedule.ics parses with icalendar and holds the switch day, in the page language."""
     response = ok("schedule", {**SCHEDULE, "domain": "日本語.jp"}, "en")

@@ -10,16 +10,17 @@ import datetime as dt
 import plistlib
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import icalendar
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from checklist_app.provider import PROVIDER
 
-from .conftest import wait_python
+from .conftest import record, wait_python
 
 pytestmark = pytest.mark.browser
 
@@ -303,3 +304,30 @@ def test_tool_pages_load_only_from_the_site(page: Page, base_url: str, path: str
     outside = [u for u in page.nc.requests if not u.startswith((base_url, "blob:", "data:"))]  # type: ignore[attr-defined]
     assert not outside
     assert not page.nc.csp_violations(page)  # type: ignore[attr-defined]
+
+
+def test_results_appear_only_once_the_tool_has_answered(page: Page, base_url: str) -> None:
+    """The results section stays out of sight until the first answer fills it."""
+    open_tool(page, base_url, "tools/hosts/")
+    results = page.locator("form[data-nc-tool='hosts'] .nc-results")
+    expect(results).to_be_hidden()
+    page.fill("#hosts-domain", "example.co.jp")
+    page.fill("#hosts-ip", PUBLIC_V4)
+    page.locator('form[data-nc-tool="hosts"] button[type="submit"]').click()
+    expect(results).to_be_visible(timeout=ANSWER_MS)
+
+
+def test_without_javascript_the_form_says_so_and_sends_nothing(
+    new_context: Callable[..., BrowserContext], base_url: str
+) -> None:
+    """With JavaScript off, the page explains the tool needs it, and submitting sends no value anywhere."""
+    page = new_context(java_script_enabled=False).new_page()
+    record(page)
+    page.goto(base_url + "tools/hosts/")
+    expect(page.locator(".nc-noscript")).to_be_visible()
+    page.fill("#hosts-domain", "secret-customer.example")
+    page.press("#hosts-domain", "Enter")
+    page.locator('form[data-nc-tool="hosts"] button[type="submit"]').click()
+    page.wait_for_timeout(500)
+    assert page.url == base_url + "tools/hosts/"
+    assert not [u for u in page.nc.requests if "secret-customer" in u]  # type: ignore[attr-defined]
