@@ -123,15 +123,6 @@ def test_command_wraps_for_the_lab_namespace(dns_lab_session: DnsLab) -> None:
     assert proc.returncode == 0, proc.stderr
 
 
-def test_startup_is_fast(dns_lab_session: DnsLab) -> None:
-    """The whole lab (namespace, certificate, 8 servers, readiness) starts in under 3 seconds.
-
-    Measured here: 0.6 s on an idle 2-CPU machine, up to 1.7 s with other builds running; 3 s leaves room
-    for a busy CI runner while still catching a server that needs retries or a timeout to come up.
-    """
-    assert 0 < dns_lab_session.startup_seconds < 3.0
-
-
 def test_missing_binary_fails_naming_its_package() -> None:
     """A binary that cannot be found is a LabError naming the Debian package to install."""
     with pytest.raises(LabError, match=r"knotd \(Debian package knot\)"):
