@@ -255,10 +255,8 @@ def test_lame_delegation_answers_refused(dns_lab: DnsLab) -> None:
 
 
 def test_servfail_resolver_fails_every_lab_name(dns_lab: DnsLab) -> None:
-    """The SERVFAIL resolver answers SERVFAIL, promptly, for a domain the others resolve."""
-    start = time.monotonic()
+    """The SERVFAIL resolver answers SERVFAIL for a domain the others resolve."""
     assert rcode_of(dns_lab, ADDR.resolver_servfail, "customer.test") == "SERVFAIL"
-    assert time.monotonic() - start < 1.0
 
 
 def test_resolvers_refuse_names_outside_the_lab(dns_lab: DnsLab) -> None:
