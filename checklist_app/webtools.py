@@ -32,7 +32,6 @@ from .mail import FIELD_LABELS, MailSettings, apple_mobileconfig, mail_settings,
 from .mail import thunderbird_autoconfig as _autoconfig
 from .schedule import Schedule, plan_schedule, to_ics
 from .text import Text
-from .webdns import run_dnscheck
 
 __all__ = [
     "FORM_FIELD",
@@ -601,6 +600,8 @@ def run_tool(name: object, params: object, lang: object = "ja") -> dict[str, Any
     language = "en" if lang == "en" else "ja"
     try:
         if name == "dnscheck" and isinstance(params, Mapping):  # two rounds with the page's fetch: see webdns
+            from .webdns import run_dnscheck  # lazily: only the DNS page loads dnspython (data-nc-packages)
+
             return run_dnscheck(params, language)
         if not isinstance(name, str) or name not in TOOLS:
             msg = _MSG["unknown_tool"]
