@@ -1,0 +1,177 @@
+"""The DNS check page in real Chromium against the lab's real DoH servers (dnsdist in front of Unbound).
+
+Everything runs inside the lab's loopback-only network namespace: the built site is served on 127.0.0.20 with
+the production CSP plus the lab's DoH origins in ``connect-src`` (what a deployment does for its resolvers), and a
+Playwright driver and Chromium are started there too, in a thread of their own (the session's Playwright, if any,
+lives in the host namespace and in another event loop).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PYTHON_READY_TIMEOUT_MS, REPO, _build_site, record
+
+from .dnslab import ADDR, DnsLab
+
+# tests.browser.conftest put scripts/ on sys.path (it is not a package).
+from serve import make_server  # isort: skip
+
+pytestmark = [pytest.mark.dns, pytest.mark.browser]
+
+DOMAIN = "customer.test"
+DOH_HOSTS = (ADDR.doh_old, ADDR.doh_new)
+TIMEOUT_S = 120
+# The browser suite's flags, with the lab's site and DoH addresses let through the "no name resolves" rule (the
+# namespace has only loopback anyway).
+LAB_CHROMIUM_ARGS = [a for a in CHROMIUM_ARGS if not a.startswith("--host-resolver-rules=")] + [
+    "--host-resolver-rules=MAP * ~NOTFOUND, " + ", ".join(f"EXCLUDE {h}" for h in ("127.0.0.1", ADDR.site, *DOH_HOSTS))
+]
+
+
+@pytest.fixture(scope="module")
+def dns_site_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built site with Pyodide (``$NC_SITE_DIR`` when set, as in the browser suite)."""
+    given = os.environ.get("NC_SITE_DIR")
+    if given:
+        root = (REPO / given).resolve()
+        if not (root / "tools/dns-check/index.html").is_file() or not (root / "pyodide").is_dir():
+            pytest.fail(f"NC_SITE_DIR={given}: no built site with the DNS check and pyodide/; run `make build`")
+        return root
+    root = tmp_path_factory.mktemp("dns-check-site")
+    _build_site(root)
+    return root
+
+
+def in_lab(lab: DnsLab, site: Path, scenario: Callable[[Page, str], None]) -> None:
+    """Serve ``site`` and run ``scenario(page, base_url)`` in Chromium, all inside the lab, in a fresh thread."""
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with lab.inside():
+                origins = tuple(f"http://{host}" for host in DOH_HOSTS)
+                server = make_server(site, ADDR.site, 0, connect_src=origins)
+                server.handle_error = lambda request, address: None  # type: ignore[method-assign]
+                serving = threading.Thread(target=server.serve_forever, name="dns-site", daemon=True)
+                serving.start()
+                try:
+                    with sync_playwright() as driver:
+                        browser = driver.chromium.launch(
+                            executable_path=CHROMIUM, args=LAB_CHROMIUM_ARGS, headless=True
+                        )
+                        try:
+                            context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
+                            context.set_default_timeout(20_000)
+                            page = context.new_page()
+                            record(page)
+                            scenario(page, f"http://{ADDR.site}:{server.server_address[1]}/")
+                        finally:
+                            browser.close()
+                finally:
+                    server.shutdown()
+                    server.server_close()
+        except BaseException as exc:  # handed to the test's thread, which re-raises it
+            failure.append(exc)
+
+    worker = threading.Thread(target=run, name="dns-check-browser")
+    worker.start()
+    worker.join(TIMEOUT_S)
+    assert not worker.is_alive(), "the browser scenario did not finish"
+    if failure:
+        raise failure[0]
+
+
+def doh_requests(page: Page) -> list[str]:
+    """URLs of requests the page sent to the lab's DoH servers."""
+    return [url for url in page.nc.requests if any(f"//{host}/" in url for host in DOH_HOSTS)]  # type: ignore[attr-defined]
+
+
+def open_tool(page: Page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("html[data-nc-python='ready']", state="attached", timeout=PYTHON_READY_TIMEOUT_MS)
+
+
+def use_lab_resolvers(page: Page) -> None:
+    page.fill("#dnscheck-resolvers", "Old http://127.0.0.7/dns-query\nNew http://127.0.0.8/dns-query")
+
+
+def run_check(page: Page) -> str:
+    """Press the button and return the verdict once a fresh one is shown."""
+    page.evaluate("document.querySelector('[data-nc-output=verdict]').textContent = ''")
+    page.click("#dnscheck-form button[type=submit]")
+    page.wait_for_function("() => document.querySelector('[data-nc-output=verdict]').textContent !== ''")
+    return str(page.text_content("[data-nc-output=verdict]"))
+
+
+def table_blocks(page: Page) -> list[list[str]]:
+    """Per resolver, the result labels of its lines (ja labels are one word)."""
+    text = str(page.text_content("[data-nc-output=table]"))
+    return [[line.split()[1] for line in block.splitlines()[1:]] for block in text.split("\n\n")]
+
+
+def test_nothing_is_sent_before_the_user_agrees(dns_lab: DnsLab, dns_site_root: Path) -> None:
+    """Opening the page, prefilling it and even a consent=1 fragment send no DoH request; the page asks to agree."""
+
+    def scenario(page: Page, base: str) -> None:
+        open_tool(page, base + f"tools/dns-check/#domain={DOMAIN}")
+        page.wait_for_function("() => document.querySelector('[data-nc-output=status]').textContent.includes('同意')")
+        resolvers = "&resolvers=".join(["http%3A%2F%2F127.0.0.7%2Fdns-query", "http%3A%2F%2F127.0.0.8%2Fdns-query"])
+        page.goto(base + f"tools/dns-check/#domain={DOMAIN}&consent=1&resolvers={resolvers}")
+        page.wait_for_selector("#consent-error:not([hidden])")
+        page.wait_for_timeout(500)
+        assert doh_requests(page) == []
+
+    in_lab(dns_lab, dns_site_root, scenario)
+
+
+def test_verdicts_follow_the_switch_in_the_lab(dns_lab: DnsLab, dns_site_root: Path) -> None:
+    """未切替 before the switch, 伝播中 (old on .7, new on .8) after it, 切替完了 once the old resolver is flushed."""
+    seen: dict[str, Any] = {}
+
+    def scenario(page: Page, base: str) -> None:
+        open_tool(page, base + f"tools/dns-check/#domain={DOMAIN}")
+        use_lab_resolvers(page)
+        assert doh_requests(page) == []
+        page.check("input[name=consent]")
+        seen["before"] = run_check(page)
+        seen["requests"] = len(doh_requests(page))
+        dns_lab.switch_delegation(DOMAIN, to="new")
+        seen["during"] = run_check(page)
+        seen["during_table"] = table_blocks(page)
+        dns_lab.flush()
+        seen["after"] = run_check(page)
+        seen["csp"] = page.nc.csp_violations(page)  # type: ignore[attr-defined]
+
+    in_lab(dns_lab, dns_site_root, scenario)
+    assert seen["before"] == "未切替"
+    assert seen["requests"] == 8  # 2 resolvers x NS, A, AAAA, MX
+    assert seen["during"] == "伝播中"
+    assert seen["during_table"] == [["旧"] * 4, ["新"] * 4]
+    assert seen["after"] == "切替完了"
+    assert seen["csp"] == []
+
+
+def test_english_page_shows_english(dns_lab: DnsLab, dns_site_root: Path) -> None:
+    """The English page gives the English verdict and labels."""
+    seen: dict[str, str] = {}
+
+    def scenario(page: Page, base: str) -> None:
+        open_tool(page, base + f"en/tools/dns-check/#domain={DOMAIN}")
+        use_lab_resolvers(page)
+        page.check("input[name=consent]")
+        seen["verdict"] = run_check(page)
+        seen["table"] = str(page.text_content("[data-nc-output=table]"))
+        seen["next"] = str(page.text_content("[data-nc-output=next]"))
+
+    in_lab(dns_lab, dns_site_root, scenario)
+    assert seen["verdict"] == "not switched"
+    assert "  NS    old" in seen["table"]
+    assert seen["next"].startswith("The old servers' values are still returned.")
