@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.dns, pytest.mark.browser]
 
 DOMAIN = "customer.test"
 DOH_HOSTS = (ADDR.doh_old, ADDR.doh_new)
-TIMEOUT_S = 120
+TIMEOUT_S = 300  # the whole scenario; generous because the suite may run on a loaded machine
 # The browser suite's flags, with the lab's site and DoH addresses let through the "no name resolves" rule (the
 # namespace has only loopback anyway).
 LAB_CHROMIUM_ARGS = [a for a in CHROMIUM_ARGS if not a.startswith("--host-resolver-rules=")] + [
@@ -107,7 +107,9 @@ def run_check(page: Page) -> str:
     """Press the button and return the verdict once a fresh one is shown."""
     page.evaluate("document.querySelector('[data-nc-output=verdict]').textContent = ''")
     page.click("#dnscheck-form button[type=submit]")
-    page.wait_for_function("() => document.querySelector('[data-nc-output=verdict]').textContent !== ''")
+    page.wait_for_function(
+        "() => document.querySelector('[data-nc-output=verdict]').textContent !== ''", timeout=60_000
+    )
     return str(page.text_content("[data-nc-output=verdict]"))
 
 
