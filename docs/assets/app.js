@@ -1206,7 +1206,7 @@ function setupTool(form) {
       form.dataset.ncPending = "1";
       return;
     }
-    let answer = await python.call({ op: "tool", tool: name, params: toolParams(form) });
+    let answer = await python.call({ op: "tool", tool: name, params: { ...toolParams(form), today: today() } });
     if (answer.ok && answer.fetch) answer = await fetchForTool(form, name, answer);
     if (!answer.ok) {
       for (const error of answer.errors || []) {
@@ -1315,7 +1315,7 @@ async function fetchForTool(form, name, answer) {
   };
   try {
     const responses = Object.fromEntries(await Promise.all(answer.fetch.map(one)));
-    return await python.call({ op: "tool", tool: name, params: { ...toolParams(form), responses, state: answer.state } });
+    return await python.call({ op: "tool", tool: name, params: { ...toolParams(form), today: today(), responses, state: answer.state } });
   } finally {
     form.removeAttribute("aria-busy");
   }
