@@ -491,7 +491,7 @@ if st is not None:
         assert result.original == text or not result.recovered
 
     @pytest.mark.slow
-    @settings(max_examples=10_000, deadline=None)
+    @settings(max_examples=2_000, deadline=None)
     @given(
         st.one_of(
             JSON_VALUES,
@@ -507,7 +507,7 @@ if st is not None:
         assert isinstance(result.workspace, Workspace)
 
     @pytest.mark.slow
-    @settings(max_examples=10_000, deadline=None)
+    @settings(max_examples=2_000, deadline=None)
     @given(workspaces(min_size=1, max_size=2), st.data())
     def test_property_damage_to_one_item_spares_the_rest(workspace: Workspace, data: st.DataObject) -> None:
         """Replacing one stored item with any JSON value changes at most that item of that migration."""
