@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
@@ -44,7 +44,11 @@ CHROMIUM_ARGS = [
 ]
 STORAGE_KEY = "netcom-checklist"
 BACKUP_KEY = "netcom-checklist-backup"
-PYTHON_READY_TIMEOUT_MS = 60_000
+PYTHON_READY_TIMEOUT_MS = 90_000
+# Generous waits: `make test` may share a small machine with other work (Python's start was seen to take
+# 8-17 s at a load average of 4-14 on 2 cores, against ~3 s on an idle one).
+ACTION_TIMEOUT_MS = 30_000
+expect.set_options(timeout=15_000)
 
 # Records CSP violations from the first script on; app code cannot run before it.
 _RECORD_CSP = """
@@ -163,7 +167,7 @@ def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
         options.setdefault("locale", "ja-JP")
         options.setdefault("timezone_id", "Asia/Tokyo")
         context = browser.new_context(**options)
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
         made.append(context)
         return context
 
