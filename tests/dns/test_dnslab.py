@@ -376,17 +376,31 @@ def test_chromium_started_inside_fetches_doh_cross_origin(dns_lab: DnsLab) -> No
     param = base64.urlsafe_b64encode(wire).rstrip(b"=").decode()
     flags = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
     flags += ["--disable-sync", "--no-first-run", f"--ignore-certificate-errors-spki-list={dns_lab.cert_spki_sha256}"]
-    answers = []
+    answers: list[tuple[int, object]] = []
+    failures: list[BaseException] = []
+
+    def drive() -> None:
+        # Its own thread: the browser suite may hold a sync Playwright session (an asyncio loop) on the main
+        # thread. A thread started here inherits the lab's network namespace.
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=flags)
+                page = browser.new_page()
+                page.goto(f"http://{ADDR.site}:8000/")
+                for key in ("new_http", "new"):
+                    status, body = page.evaluate(FETCH_JS, f"{dns_lab.doh_urls[key]}?dns={param}")
+                    answers.append((status, a_of(dns.message.from_wire(bytes(body)))))
+                browser.close()
+        except BaseException as exc:  # handed to the test thread below
+            failures.append(exc)
+
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=flags)
-            page = browser.new_page()
-            page.goto(f"http://{ADDR.site}:8000/")
-            for key in ("new_http", "new"):
-                status, body = page.evaluate(FETCH_JS, f"{dns_lab.doh_urls[key]}?dns={param}")
-                answers.append((status, a_of(dns.message.from_wire(bytes(body)))))
-            browser.close()
+        worker = threading.Thread(target=drive, name="dnslab-chromium")
+        worker.start()
+        worker.join(timeout=300)
     finally:
         server.shutdown()
         server.server_close()
+    if failures:
+        raise failures[0]
     assert answers == [(200, OLD_A), (200, OLD_A)]
