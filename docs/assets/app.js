@@ -646,27 +646,40 @@ async function flush() {
   if (page.busy || python.state !== "ready" || page.queue.length === 0) return;
   page.busy = true;
   const actions = page.queue.splice(0);
+  let retry = false;
   try {
     let answer = null;
     let saved = false;
-    for (let attempt = 0; attempt < 5 && !saved; attempt++) {
-      const base = currentText();
-      answer = await python.call({ op: "apply", stored: base, actions, today: today(), now: nowISO() });
-      if (!answer.ok) break;
-      if (currentText() !== base) continue; // another tab wrote meanwhile: apply again to its text
-      saved = saveAnswer(answer);
-      break;
-    }
+    let conflict = true; // stays true only when every round found the text changed by another tab
+    // The read-apply-write runs under a cross-tab lock (Web Locks) where the browser has one, so two tabs
+    // never write over each other; without it, a changed text is detected and the actions applied again.
+    const attempt = async () => {
+      for (let round = 0; round < 5 && !saved; round++) {
+        const base = currentText();
+        answer = await python.call({ op: "apply", stored: base, actions, today: today(), now: nowISO() });
+        if (!answer.ok) return void (conflict = false);
+        if (currentText() !== base) continue; // another tab wrote meanwhile: apply again to its text
+        conflict = false;
+        saved = saveAnswer(answer);
+        return;
+      }
+    };
+    if (navigator.locks && navigator.locks.request) await navigator.locks.request(STORAGE_KEY, attempt);
+    else await attempt();
     if (saved) {
       refresh(); // render first: a follow-up (focus, undo button) may need the new controls enabled
       answer.results.forEach((result, index) => afterAction(actions[index], result));
     } else if (answer && !answer.ok) {
       status(answer.errors.map((e) => e.message).join(" "));
+    } else if (answer && conflict) {
+      // The other tab kept writing: keep the actions and try again shortly.
+      page.queue.unshift(...actions);
+      retry = true;
     }
   } finally {
     page.busy = false;
     refresh();
-    if (page.queue.length) flush();
+    if (page.queue.length) setTimeout(flush, retry ? 200 : 0);
   }
 }
 
