@@ -23,12 +23,12 @@ import datetime as _dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Final
+from typing import Any, Final, get_args
 from urllib.parse import quote, urlsplit
 
 from .errors import ChecklistError
 from .hosts import OS_GUIDES, build_hosts_block, normalize_domain, normalize_host, parse_ip
-from .mail import FIELD_LABELS, MailSettings, apple_mobileconfig, mail_settings, parse_address
+from .mail import FIELD_LABELS, FieldId, MailSettings, apple_mobileconfig, mail_settings, parse_address
 from .mail import thunderbird_autoconfig as _autoconfig
 from .schedule import Schedule, plan_schedule, to_ics
 from .text import Text
@@ -46,22 +46,8 @@ __all__ = [
 # Errors that belong to no single input go to the form's own slot (data-nc-error-for="_form").
 FORM_FIELD: Final = "_form"
 
-MAIL_FIELD_IDS: tuple[str, ...] = (
-    "account_name",
-    "email",
-    "protocol",
-    "username",
-    "incoming_server",
-    "incoming_port",
-    "incoming_security",
-    "authentication",
-    "outgoing_server",
-    "outgoing_port",
-    "outgoing_security",
-    "outgoing_auth",
-    "outgoing_username",
-    "leave_copy",
-)
+# The mail table's rows, in order: the field ids mail.py defines (one list, not a copy).
+MAIL_FIELD_IDS: tuple[str, ...] = get_args(FieldId)
 # The only fields the old account changes (mail.OldAccount): everything else stays as it is.
 _OLD_CHANGED = frozenset({"account_name", "incoming_server", "outgoing_server"})
 
