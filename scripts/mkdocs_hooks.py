@@ -126,6 +126,11 @@ def _item_body(item: ChecklistItem, lang: str) -> str:
     return "".join(parts)
 
 
+def _requires(item: ChecklistItem) -> str:
+    """The item's prerequisites for the page's JavaScript (status before Python starts): "1 2"."""
+    return " ".join(str(n) for n in item.requires)
+
+
 def _cancel_field(item: ChecklistItem, lang: str, id_prefix: str) -> str:
     label = html.escape(LABELS["cancel_date"].get(lang))
     return (
@@ -147,7 +152,7 @@ def _step_items(page: Any, step: Step, lang: str) -> str:
     ]
     for item in items:
         out.append(
-            f'<li class="nc-item" id="{item.row_id}" data-item="{item.number}">'
+            f'<li class="nc-item" id="{item.row_id}" data-item="{item.number}" data-requires="{_requires(item)}">'
             f'<span class="nc-item__no">{item.number}</span> {_badge(item.actor, lang)} {_item_body(item, lang)} '
             f'<a class="nc-item__link" href="{checklist}#{item.row_id}">'
             f"{html.escape(LABELS['checklist_link'].get(lang))}</a></li>"
@@ -197,7 +202,8 @@ def _checklist_form(page: Any, lang: str) -> str:
         link = f"{_rel(page, step.doc)}#{item.anchor}"
         cancel = _cancel_field(item, lang, "") if item.has_cancellation_date else ""
         out.append(
-            f'<tr id="{item.row_id}" class="nc-row" data-item="{item.number}" data-step="{item.step}">'
+            f'<tr id="{item.row_id}" class="nc-row" data-item="{item.number}" data-step="{item.step}" '
+            f'data-requires="{_requires(item)}">'
             f'<th scope="row" class="nc-col-no">'
             f'<input type="checkbox" id="done-{item.number}" class="nc-done" data-item="{item.number}" '
             f'aria-label="{item.number}. {html.escape(item.title.get(lang))}"> '

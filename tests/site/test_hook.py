@@ -226,6 +226,17 @@ def test_checklist_form_has_twelve_rows_with_a_date_each(lang: str, tree: Callab
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_rows_and_step_items_carry_their_prerequisites(lang: str, tree: Callable[[str], Element]) -> None:
+    """Every checklist row and step-page item names its prerequisites from steps.ITEMS (read by the page script)."""
+    wanted = {item.row_id: " ".join(map(str, item.requires)) for item in ITEMS}
+    rows = _form(tree, lang).find_all("tr", cls="nc-row")
+    assert {r.attrs["id"]: r.attrs.get("data-requires") for r in rows} == wanted
+    for step in STEPS:
+        for li in tree(page_file("/" + step.path, lang)).find_all("li", cls="nc-item"):
+            assert li.attrs.get("data-requires") == wanted[li.attrs["id"]], (step.number, li.attrs["id"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_cancellation_date_field_is_in_row_two_only(lang: str, tree: Callable[[str], Element]) -> None:
     """The ご解約日 date field sits in row 2 (cancelling the current host), labelled, and in no other row."""
     form = _form(tree, lang)
