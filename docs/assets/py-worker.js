@@ -1,11 +1,26 @@
 // Module Web Worker: starts the site's own Pyodide, installs checklist_app and answers the page.
 // The page (app.js) owns localStorage and the DOM; this worker only turns JSON requests into JSON answers
-// through checklist_app.browser.dispatch. Nothing is loaded from anywhere but this site: the lock file is
-// the site's own and packageBaseUrl is set, so a missing wheel fails loudly instead of reaching for a CDN.
+// through checklist_app.browser.dispatch. Nothing is loaded from anywhere but this site: wheels come from the
+// site's own pyodide-lock.json (checked against its sha256) and are unpacked here, never resolved by a CDN.
+//
+// Repeat visits start from a memory snapshot. The first visit starts Python plainly, imports what the page
+// needs, then copies Python's memory (pyodide.makeMemorySnapshot, ~30 MB) into this browser's IndexedDB.
+// The next visit restores that copy instead of booting and importing again (several times faster). The
+// snapshot is keyed by the runtime folder (its version) and the sha256 of every wheel in it, so a new deploy
+// never restores an old interpreter; anything wrong with it (missing, evicted, corrupt, from another
+// build, IndexedDB unavailable) falls back to a plain start, which then stores a fresh snapshot.
+// The snapshot options are private in Pyodide's API: the runtime is pinned (package.json) and both paths are
+// tested in tests/browser/test_snapshot.py.
+
+const SNAPSHOT_FORMAT = 1;
+const DB_NAME = "netcom-pyodide";
+const DB_STORE = "snapshots";
 
 let dispatch = null; // checklist_app.browser.dispatch once Python is ready
 let pyodide = null;
 let starting = null;
+let context = null; // { indexURL, lock, installed: Set<string> }
+let pendingSnapshot = null; // { slot, key } when this start should store a snapshot once ready
 
 function lockEntry(lock, name) {
   const entry = lock.packages && lock.packages[name];
@@ -13,42 +28,219 @@ function lockEntry(lock, name) {
   return entry;
 }
 
-async function start({ indexURL, packages }) {
+// Lock names with their dependencies, dependencies first (the lock's names are already normalized).
+function withDependencies(lock, names) {
+  const order = [];
+  const seen = new Set();
+  const visit = (name) => {
+    const key = String(name).toLowerCase().replace(/[-_.]+/g, "-");
+    if (seen.has(key)) return;
+    seen.add(key);
+    for (const dependency of lockEntry(lock, key).depends || []) visit(dependency);
+    order.push(key);
+  };
+  names.forEach(visit);
+  return order;
+}
+
+function hex(buffer) {
+  return Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function fetchWheel(indexURL, entry) {
+  const url = new URL(entry.file_name, indexURL).href;
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  // crypto.subtle exists in secure contexts (HTTPS, localhost): the deployed site always is one.
+  if (self.crypto && crypto.subtle && entry.sha256) {
+    const digest = hex(await crypto.subtle.digest("SHA-256", bytes));
+    if (digest !== entry.sha256) throw new Error(`${url}: sha256 ${digest} does not match the lock`);
+  }
+  return bytes;
+}
+
+// Fetch (in parallel, possibly before Python exists) and unpack wheels into site-packages. Unpacking by
+// hand instead of pyodide.loadPackage keeps Pyodide's package registry empty, which makeMemorySnapshot
+// requires; after a restore the files are unpacked again (imported modules are already in memory, but a
+// later lazy import reads its file).
+function fetchWheels(names) {
+  const { indexURL, lock } = context;
+  return names.map((name) => ({ name, bytes: fetchWheel(indexURL, lockEntry(lock, name)) }));
+}
+
+async function installFetched(fetched) {
+  for (const { name, bytes } of fetched) {
+    if (context.installed.has(name)) continue;
+    pyodide.unpackArchive(await bytes, "wheel");
+    context.installed.add(name);
+  }
+  pyodide.runPython("import importlib; importlib.invalidate_caches()");
+}
+
+// --- IndexedDB: one snapshot per kind of page ("slot"), replaced when its key changes -----------------------
+
+function openDb() {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB_NAME, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore(DB_STORE);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+    request.onblocked = () => reject(new Error("IndexedDB blocked"));
+  });
+}
+
+async function withStore(mode, use) {
+  const db = await openDb();
+  try {
+    return await new Promise((resolve, reject) => {
+      const transaction = db.transaction(DB_STORE, mode);
+      const request = use(transaction.objectStore(DB_STORE));
+      transaction.oncomplete = () => resolve(request ? request.result : undefined);
+      transaction.onerror = () => reject(transaction.error);
+      transaction.onabort = () => reject(transaction.error || new Error("IndexedDB transaction aborted"));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+// The stored record of a slot, or null (read before the lock is known; its key is checked afterwards).
+async function readSnapshot(slot) {
+  try {
+    const record = await withStore("readonly", (store) => store.get(slot));
+    if (!record || typeof record.key !== "string" || !(record.bytes instanceof Uint8Array)) return null;
+    return record.bytes.byteLength === record.length ? record : null;
+  } catch {
+    return null; // no IndexedDB (private mode, disabled, quota): a plain start
+  }
+}
+
+async function writeSnapshot(slot, key, bytes) {
+  const record = { key, length: bytes.byteLength, bytes, savedAt: new Date().toISOString() };
+  await withStore("readwrite", (store) => store.put(record, slot));
+}
+
+async function forgetSnapshot(slot) {
+  try {
+    await withStore("readwrite", (store) => store.delete(slot));
+  } catch {
+    // nothing stored, or no IndexedDB: nothing to forget
+  }
+}
+
+// --- start --------------------------------------------------------------------------------------------------
+
+async function start({ indexURL, packages, snapshot = true }) {
   const started = performance.now();
   const phases = {};
   const mark = (name) => (phases[name] = Math.round(performance.now() - started));
   if (typeof WebAssembly !== "object") throw new Error("WebAssembly is not available");
+  const extra = Array.isArray(packages) ? packages : [];
+  const slot = packages === "checklist" ? "checklist" : `tools:${[...extra].sort().join(",")}`;
+  // Independent work starts at once and overlaps: the stored snapshot, the lock, both runtime scripts.
+  const record = snapshot ? readSnapshot(slot) : Promise.resolve(null);
+  const runtime = import(new URL("pyodide.mjs", indexURL).href);
+  import(new URL("pyodide.asm.mjs", indexURL).href).catch(() => {}); // warms the module cache loadPyodide uses
   const lockURL = new URL("pyodide-lock.json", indexURL).href;
   const lockResponse = await fetch(lockURL, { cache: "no-cache" });
   if (!lockResponse.ok) throw new Error(`${lockURL}: HTTP ${lockResponse.status}`);
   const lock = await lockResponse.json();
+  context = { indexURL, lock, installed: new Set() };
   mark("lock");
-  const { loadPyodide } = await import(new URL("pyodide.mjs", indexURL).href);
-  const failures = [];
-  // The checklist needs only our own wheel (its modules import nothing else); loading it by URL skips
-  // the dependency resolution that would also fetch icalendar, tzdata & co. Tool pages name "full".
-  const wanted =
-    packages === "checklist"
-      ? [new URL(lockEntry(lock, "checklist-app").file_name, indexURL).href]
-      : ["checklist-app", ...(Array.isArray(packages) ? packages : [])];
-  pyodide = await loadPyodide({
+  // The checklist needs only our own wheel (the modules it imports need nothing else); tool pages take
+  // checklist-app with its dependencies plus what the page names (dnspython on the DNS page).
+  const names = packages === "checklist" ? ["checklist-app"] : withDependencies(lock, ["checklist-app", ...extra]);
+  const imports = ["checklist_app.browser"];
+  if (packages !== "checklist") imports.push("checklist_app.webtools");
+  if (extra.includes("dnspython")) imports.push("checklist_app.webdns");
+  const key = JSON.stringify({
+    format: SNAPSHOT_FORMAT,
+    runtime: new URL(indexURL).pathname,
+    wheels: names.map((name) => `${lockEntry(lock, name).file_name}#${lockEntry(lock, name).sha256}`),
+    imports,
+  });
+  const fetched = fetchWheels(names); // downloads run while the runtime starts
+  const { loadPyodide } = await runtime;
+  const options = {
     indexURL,
     lockFileContents: lock,
     packageBaseUrl: indexURL,
     stdout: () => {},
     stderr: (line) => console.warn("[python]", line),
-  });
-  mark("runtime");
-  await pyodide.loadPackage(wanted, {
-    messageCallback: () => {},
-    errorCallback: (message) => failures.push(message),
-  });
-  if (failures.length) throw new Error(failures.join("\n"));
-  mark("packages");
-  const module = pyodide.pyimport("checklist_app.browser");
-  dispatch = module.dispatch;
+  };
+  const found = await record;
+  const stored = found && found.key === key ? found.bytes : null;
+  // Pyodide 314 sizes the wasm memory from the module (about 30 MiB), not from the snapshot, and copies the
+  // snapshot's heap into it as is: a heap that had grown (a tool page's imports) would not fit. Grow the new
+  // module's memory to the snapshot's heap size before Pyodide restores it (header word 1 = header length).
+  const growingModule = async () => {
+    const { default: createModule } = await import(new URL("pyodide.asm.mjs", indexURL).href);
+    const heapBytes = stored.byteLength - new Uint32Array(stored.buffer, stored.byteOffset, 2)[1];
+    return async (settings) => {
+      const module = await createModule(settings);
+      if (module.HEAP8.length < heapBytes && !module._emscripten_resize_heap(heapBytes)) {
+        throw new Error(`cannot grow memory to ${heapBytes} bytes for the snapshot`);
+      }
+      return module;
+    };
+  };
+  phases.start = "plain";
+  if (stored) {
+    mark("snapshot-read");
+    try {
+      pyodide = await loadPyodide({ ...options, _loadSnapshot: stored, createPyodideModule: await growingModule() });
+      mark("runtime");
+      await installFetched(fetched);
+      mark("packages");
+      dispatch = pyodide.pyimport("checklist_app.browser").dispatch;
+      const answer = JSON.parse(dispatch(JSON.stringify({ op: "ping" })));
+      if (!answer.ok) throw new Error("ping failed after restore");
+      phases.start = "snapshot";
+    } catch (error) {
+      console.warn("[python] memory snapshot unusable, starting plainly:", String((error && error.message) || error));
+      await forgetSnapshot(slot);
+      pyodide = null;
+      dispatch = null;
+      context.installed.clear();
+      phases.start = "fallback";
+    }
+  }
+  if (!pyodide) {
+    pyodide = await loadPyodide({ ...options, _makeSnapshot: snapshot });
+    mark("runtime");
+    await installFetched(fetched);
+    mark("packages");
+    for (const name of imports) pyodide.pyimport(name);
+    dispatch = pyodide.pyimport("checklist_app.browser").dispatch;
+    if (snapshot) pendingSnapshot = { slot, key };
+  }
   mark("import");
   return phases;
+}
+
+// After "ready": copy Python's memory (a few tens of ms here, off the main thread) and store it. Until it is
+// stored the page keeps working; a failure only means the next visit starts plainly again.
+async function storeSnapshot() {
+  if (!pendingSnapshot || !pyodide) return;
+  const { slot, key } = pendingSnapshot;
+  pendingSnapshot = null;
+  try {
+    const started = performance.now();
+    const bytes = pyodide.makeMemorySnapshot();
+    const madeMs = Math.round(performance.now() - started);
+    await writeSnapshot(slot, key, bytes);
+    self.postMessage({
+      type: "snapshot",
+      stored: true,
+      bytes: bytes.byteLength,
+      madeMs,
+      totalMs: Math.round(performance.now() - started),
+    });
+  } catch (error) {
+    console.warn("[python] memory snapshot not stored:", String((error && error.message) || error));
+    self.postMessage({ type: "snapshot", stored: false, error: String((error && error.message) || error) });
+  }
 }
 
 self.addEventListener("message", async (event) => {
@@ -58,6 +250,7 @@ self.addEventListener("message", async (event) => {
     try {
       const phases = await starting;
       self.postMessage({ type: "ready", phases });
+      setTimeout(storeSnapshot, 0);
     } catch (error) {
       self.postMessage({ type: "failed", message: String((error && error.message) || error) });
     }
@@ -73,10 +266,5 @@ self.addEventListener("message", async (event) => {
       }
     }
     self.postMessage({ type: "answer", id: message.id, response });
-  } else if (message.type === "packages" && pyodide) {
-    // A tool that needs more (e.g. dnspython on the DNS page) asks for it when first used.
-    const failures = [];
-    await pyodide.loadPackage(message.names, { errorCallback: (m) => failures.push(m) });
-    self.postMessage({ type: "packages", id: message.id, ok: failures.length === 0, errors: failures });
   }
 });
