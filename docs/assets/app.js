@@ -476,6 +476,10 @@ const python = {
       } else if (message.type === "failed") {
         clearTimeout(timer);
         this.fail(message.message);
+      } else if (message.type === "snapshot") {
+        // The worker kept a copy of Python's memory for the next visit (or could not): tests and the bench wait on it.
+        window.ncPython = { ...window.ncPython, snapshot: message };
+        document.documentElement.dataset.ncSnapshot = message.stored ? "stored" : "failed";
       } else if (message.type === "answer") {
         const resolve = this.calls.get(message.id);
         this.calls.delete(message.id);
