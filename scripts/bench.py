@@ -459,7 +459,9 @@ def _checklist_visit(page: Any, url: str) -> dict[str, float]:
     assert visible is not None and ready is not None
     in_window, in_window_ms, total, total_ms = _long_tasks(page, visible, ready)
     fcp = page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime ?? null")
+    start = page.evaluate("window.ncPython.phases.start")  # plain | snapshot | fallback (docs/assets/py-worker.js)
     return {
+        "start": start,
         "visible": visible,
         "ready": ready,
         "fcp": float(fcp) if fcp is not None else -1.0,
@@ -468,6 +470,16 @@ def _checklist_visit(page: Any, url: str) -> dict[str, float]:
         "long_tasks": float(total),
         "long_tasks_ms": total_ms,
     }
+
+
+def _wait_snapshot(page: Any) -> dict[str, float]:
+    """After a plain start the worker stores a memory snapshot for the next visit: wait for it (a returning
+    reader comes back later than the few hundred ms this takes) and return its size and cost."""
+    page.wait_for_selector("html[data-nc-snapshot]", state="attached", timeout=READY_TIMEOUT_MS)
+    report = page.evaluate("window.ncPython.snapshot")
+    if not report.get("stored"):
+        raise RuntimeError(f"the memory snapshot was not stored: {report.get('error')}")
+    return {"bytes": float(report["bytes"]), "made_ms": float(report["madeMs"]), "total_ms": float(report["totalMs"])}
 
 
 def _bare_visit(page: Any, url: str) -> tuple[float, float]:
@@ -490,8 +502,9 @@ def measure_browser(site: Path, runs: int, samples: dict[str, list[float]], note
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         version = f"Chromium {browser.version}"
         add = lambda name, value: samples.setdefault(name, []).append(float(value))  # noqa: E731
+        starts: dict[str, int] = {}
         for run in range(runs):
-            # Bare runtime, cold then warm: a fresh context (profile) on the empty page.
+            # Bare runtime, cold then warm: a fresh context (profile) on the empty page, then the same again.
             context = _context(browser)
             page = context.new_page()
             bare_cold, bare_worker = _bare_visit(page, bare_base)
@@ -499,6 +512,8 @@ def measure_browser(site: Path, runs: int, samples: dict[str, list[float]], note
             add("bare_runtime_cold_worker_ms", bare_worker)
             bare_long = page.evaluate("(window.__ncLong || []).length")
             add("bare_page_long_tasks", bare_long)
+            bare_warm, _ = _bare_visit(page, bare_base)
+            add("bare_runtime_warm_ms", bare_warm)
             context.close()
 
             # The checklist with 5 saved migrations: cold (new profile), then warm (same context again).
@@ -506,10 +521,16 @@ def measure_browser(site: Path, runs: int, samples: dict[str, list[float]], note
             page = context.new_page()
             start = log.mark()
             cold = _checklist_visit(page, base + CHECKLIST_PATH)
+            snapshot = _wait_snapshot(page)
             _settle(page)
             first = _bytes(log.since(start))
             warm = _checklist_visit(page, base + CHECKLIST_PATH)
             context.close()
+            starts[f"cold:{cold['start']}"] = starts.get(f"cold:{cold['start']}", 0) + 1
+            starts[f"warm:{warm['start']}"] = starts.get(f"warm:{warm['start']}", 0) + 1
+            add("snapshot_bytes", snapshot["bytes"])
+            add("snapshot_make_ms", snapshot["made_ms"])
+            add("snapshot_store_ms", snapshot["total_ms"])
             add("state_visible_ms", cold["visible"])
             add("state_visible_warm_ms", warm["visible"])
             add("first_contentful_paint_ms", cold["fcp"])
@@ -550,6 +571,8 @@ def measure_browser(site: Path, runs: int, samples: dict[str, list[float]], note
             print(f"run {run + 1}/{runs}: visible {cold['visible']:.0f} ms, ready cold {cold['ready']:.0f} ms / "
                   f"warm {warm['ready']:.0f} ms, bare {bare_cold:.0f} ms", flush=True)  # fmt: skip
         browser.close()
+    # How each checklist visit started Python: a warm visit that did not restore the snapshot is a finding.
+    notes["python_start_modes"] = starts
     notes["first_visit_paths_checklist"] = sorted({t.path for t in log.since(0) if t.path.startswith("/pyodide/")})
     return version
 
