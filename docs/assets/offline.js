@@ -1,0 +1,115 @@
+// Offline support: registers the service worker (sw.js at the site root, scope = the whole site, both languages)
+// and, once it is active, asks it to keep what this page has already loaded. The worker copies those files from
+// the browser's HTTP cache only, so a first visit downloads nothing twice. On pages that start Python, this waits
+// until Python is ready (or has failed), so the runtime files the Python worker fetched are kept too.
+// Sets <html data-nc-offline="kept"> when done ("failed" if the worker could not), for tests and the benchmark.
+// On the offline page, lists the pages this browser has saved, in the page's language.
+
+const root = new URL("../", import.meta.url);
+const html = document.documentElement;
+
+function loaded() {
+  return document.readyState === "complete" ? Promise.resolve() : new Promise((r) => addEventListener("load", r, { once: true }));
+}
+
+// Python pages (the checklist form, tool forms) set data-nc-python once the runtime is ready or has failed.
+function pythonSettled() {
+  const usesPython = document.querySelector("#checklist-form, form.nc-tool[data-nc-tool]");
+  if (!usesPython || html.dataset.ncPython) return Promise.resolve();
+  return new Promise((resolve) => {
+    const observer = new MutationObserver(() => {
+      if (!html.dataset.ncPython) return;
+      observer.disconnect();
+      resolve();
+    });
+    observer.observe(html, { attributes: true, attributeFilter: ["data-nc-python"] });
+  });
+}
+
+function sameSite(href) {
+  try {
+    const url = new URL(href, location.href);
+    return url.origin === root.origin && url.pathname.startsWith(root.pathname) ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+// What this page loaded: its own resources, Material's search worker and index (fetched by a worker, so not in
+// this page's resource timing), and the Python runtime folder when Python ran here.
+function loadedURLs() {
+  const urls = performance.getEntriesByType("resource").map((entry) => entry.name);
+  const config = document.getElementById("__config");
+  if (config) {
+    try {
+      const { base, search } = JSON.parse(config.textContent);
+      if (search) {
+        const worker = new URL(search, location.href);
+        urls.push(worker.href);
+        // The search worker imports Material's lunr support for the site's languages (ja + en: tinyseg for ja).
+        for (const file of ["min/lunr.stemmer.support.min.js", "min/lunr.multi.min.js", "min/lunr.ja.min.js", "tinyseg.js"])
+          urls.push(new URL(`../lunr/${file}`, worker).href);
+      }
+      if (base) urls.push(new URL(`${base}/search/search_index.json`, location.href).href);
+    } catch {
+      /* no search on this page */
+    }
+  }
+  const tag = document.querySelector("script[data-nc-pyodide]");
+  const runtime = html.dataset.ncPython && tag ? new URL(`pyodide/${tag.dataset.ncPyodide}/`, root).href : null;
+  return { urls: [...new Set(urls.map(sameSite).filter(Boolean))], runtime };
+}
+
+function ask(worker, message) {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (event) => resolve(event.data || { ok: false });
+    worker.postMessage(message, [channel.port2]);
+  });
+}
+
+async function keepThisPage() {
+  await navigator.serviceWorker.register(new URL("sw.js", root), { scope: root.pathname });
+  const registration = await navigator.serviceWorker.ready;
+  await loaded();
+  await pythonSettled();
+  const { urls, runtime } = loadedURLs();
+  const page = location.href.split("#")[0];
+  const answer = await ask(registration.active, { type: "keep", page, urls, runtime });
+  html.dataset.ncOffline = answer.ok ? "kept" : "failed";
+}
+
+// The offline page: links to the saved pages of its language, titled from their saved copies.
+async function listSavedPages(list) {
+  const lang = html.lang === "en" ? "en" : "ja";
+  const names = (await caches.keys()).filter((name) => name.startsWith("nc-pages-"));
+  const seen = new Set();
+  for (const name of names) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      const url = new URL(request.url);
+      const path = url.pathname.slice(root.pathname.length);
+      const pageLang = path === "en/" || path.startsWith("en/") ? "en" : "ja";
+      if (pageLang !== lang || seen.has(url.href) || /(^|\/)offline\/$/.test(path)) continue;
+      seen.add(url.href);
+      const response = await cache.match(request);
+      const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = url.href;
+      link.textContent = (doc.title || path).trim();
+      item.append(link);
+      list.append(item);
+    }
+  }
+  list.closest("[data-nc-offline-saved]")?.toggleAttribute("hidden", list.children.length === 0);
+}
+
+if ("serviceWorker" in navigator && window.isSecureContext) {
+  keepThisPage().catch((error) => {
+    html.dataset.ncOffline = "failed";
+    console.warn("[offline] service worker not available:", error);
+  });
+}
+const savedList = document.querySelector("[data-nc-offline-saved] ul");
+if (savedList && "caches" in window) listSavedPages(savedList).catch(() => {});

@@ -1,0 +1,182 @@
+// Service worker (site root, so its scope covers / and /en/): repeat visits work offline.
+// Registered by assets/offline.js. Strategies, by what each kind of file promises:
+// - pages (navigations): network first, so a new deploy shows at once online; the cached copy when offline;
+//   a page never saved shows the offline page of its language (offline/ or en/offline/) at its own URL.
+// - /pyodide/<version>/… (named by version or by content, served immutable): cache first, never refetched.
+// - pyodide-lock.json (names the current wheels) and every other file of the site: network first, cache fallback.
+// Only same-origin GET requests inside the scope are handled; anything else (the DNS check's DoH requests to other
+// origins, POSTs, range requests) is not intercepted. Only complete 200 responses of this origin are stored.
+// On a first visit the page is not yet controlled: offline.js then sends the URLs it loaded and this worker copies
+// them from the HTTP cache (cache mode "only-if-cached"), so nothing is downloaded twice.
+
+const VERSION = "dev"; // replaced by a content hash of the built site (scripts/sw_stamp.py)
+const PAGES = `nc-pages-${VERSION}`;
+const ASSETS = `nc-assets-${VERSION}`;
+const FALLBACK = `nc-offline-${VERSION}`; // the offline pages, apart so that trimming PAGES never drops them
+// Versioned runtime files never change under their name: this cache outlives site versions (refetching 13 MB
+// after every deploy would be waste) and is pruned to the runtime and wheels the current lock file names.
+const RUNTIME = "nc-runtime";
+const LIMITS = { [PAGES]: 100, [ASSETS]: 150 };
+const SCOPE = new URL(self.registration.scope);
+const RUNTIME_DIR = /^pyodide\/\d+(\.\d+)*[a-z0-9.]*\//;
+const RUNTIME_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"];
+const OFFLINE = { ja: "offline/", en: "en/offline/" };
+
+const inScope = (url) => url.origin === SCOPE.origin && url.pathname.startsWith(SCOPE.pathname);
+const sitePath = (url) => url.pathname.slice(SCOPE.pathname.length);
+const keyOf = (url) => url.origin + url.pathname; // no query, no fragment
+const isImmutable = (path) => RUNTIME_DIR.test(path) && !path.endsWith("/pyodide-lock.json");
+const cacheFor = (path) => (RUNTIME_DIR.test(path) ? RUNTIME : ASSETS);
+const langOf = (path) => (path === "en" || path.startsWith("en/") ? "en" : "ja");
+const storable = (response) => response && response.status === 200 && response.type === "basic";
+
+async function put(cacheName, key, response) {
+  const cache = await caches.open(cacheName);
+  await cache.delete(key); // re-inserted last: the oldest entries are the least recently stored
+  await cache.put(key, response);
+  const limit = LIMITS[cacheName];
+  if (!limit) return;
+  const keys = await cache.keys();
+  for (const old of keys.slice(0, Math.max(0, keys.length - limit))) await cache.delete(old);
+}
+
+async function offlinePage(url) {
+  const own = new URL(OFFLINE[langOf(sitePath(url))], SCOPE);
+  const cached = await caches.match(keyOf(own), { cacheName: FALLBACK });
+  if (!cached) return Response.error();
+  // Served at the requested URL (a reload retries it); <base> makes the page's relative links resolve as on its own.
+  const text = (await cached.text()).replace(/<head>/i, `<head><base href="${own.href}">`);
+  return new Response(text, { status: 503, statusText: "Offline", headers: cached.headers });
+}
+
+async function navigate(event) {
+  const url = new URL(event.request.url);
+  try {
+    const response = (await event.preloadResponse) || (await fetch(event.request));
+    if (storable(response)) event.waitUntil(put(PAGES, keyOf(url), response.clone()));
+    return response;
+  } catch (error) {
+    return (await caches.match(keyOf(url), { cacheName: PAGES })) || offlinePage(url);
+  }
+}
+
+async function networkFirst(event, cacheName) {
+  const url = new URL(event.request.url);
+  try {
+    const response = await fetch(event.request);
+    if (storable(response)) event.waitUntil(put(cacheName, keyOf(url), response.clone()));
+    return response;
+  } catch (error) {
+    const cached = await caches.match(keyOf(url), { cacheName });
+    if (cached) return cached;
+    throw error;
+  }
+}
+
+async function cacheFirst(event) {
+  const key = keyOf(new URL(event.request.url));
+  const cached = await caches.match(key, { cacheName: RUNTIME });
+  if (cached) return cached;
+  const response = await fetch(event.request);
+  if (storable(response)) event.waitUntil(put(RUNTIME, key, response.clone()));
+  return response;
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET" || request.headers.has("range")) return;
+  const url = new URL(request.url);
+  if (!inScope(url)) return; // other origins (DoH resolvers) go to the network untouched
+  const path = sitePath(url);
+  if (request.mode === "navigate") event.respondWith(navigate(event));
+  else if (isImmutable(path)) event.respondWith(cacheFirst(event));
+  else event.respondWith(networkFirst(event, cacheFor(path)));
+});
+
+// --- keeping what an uncontrolled page already loaded ----------------------------------------------------------
+
+async function fromHttpCache(key) {
+  try {
+    const response = await fetch(new Request(key, { cache: "only-if-cached", mode: "same-origin" }));
+    return storable(response) ? response : null;
+  } catch (error) {
+    return null; // not in the HTTP cache: not downloaded again here
+  }
+}
+
+async function keepOne(key, cacheName) {
+  const cache = await caches.open(cacheName);
+  if (await cache.match(key)) return 0;
+  const response = await fromHttpCache(key);
+  if (!response) return 0;
+  await put(cacheName, key, response);
+  return 1;
+}
+
+async function runtimeKeys(indexURL) {
+  const files = RUNTIME_FILES.map((name) => keyOf(new URL(name, indexURL)));
+  const lockKey = keyOf(new URL("pyodide-lock.json", indexURL));
+  const lockResponse = (await caches.match(lockKey, { cacheName: RUNTIME })) || (await fromHttpCache(lockKey));
+  if (!lockResponse) return { files, complete: false };
+  const lock = await lockResponse.json();
+  const wheels = Object.values(lock.packages || {}).map((entry) => keyOf(new URL(entry.file_name, indexURL)));
+  return { files: files.concat(wheels), complete: true };
+}
+
+async function prune(keep) {
+  const cache = await caches.open(RUNTIME);
+  for (const request of await cache.keys()) if (!keep.has(request.url)) await cache.delete(request);
+}
+
+async function keep({ page = null, urls = [], runtime = null }) {
+  let stored = 0;
+  const pageURL = page && new URL(page, SCOPE);
+  if (pageURL && inScope(pageURL)) stored += await keepOne(keyOf(pageURL), PAGES);
+  for (const href of urls) {
+    const url = new URL(href, SCOPE);
+    if (inScope(url)) stored += await keepOne(keyOf(url), cacheFor(sitePath(url)));
+  }
+  const indexURL = runtime && new URL(runtime, SCOPE);
+  if (indexURL && inScope(indexURL) && RUNTIME_DIR.test(sitePath(indexURL))) {
+    const { files, complete } = await runtimeKeys(indexURL);
+    for (const key of files) stored += await keepOne(key, RUNTIME);
+    if (complete) await prune(new Set(files));
+  }
+  return stored;
+}
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  const port = event.ports && event.ports[0];
+  if (data.type !== "keep" || !port) return;
+  event.waitUntil(
+    keep(data).then(
+      (stored) => port.postMessage({ ok: true, stored, version: VERSION }),
+      (error) => port.postMessage({ ok: false, error: String(error), version: VERSION }),
+    ),
+  );
+});
+
+// --- life cycle -------------------------------------------------------------------------------------------------
+
+self.addEventListener("install", (event) => {
+  // The two offline pages (a few kB each) are the only files fetched for the service worker's own sake.
+  const pages = Object.values(OFFLINE).map((path) => new URL(path, SCOPE).href);
+  event.waitUntil(
+    caches
+      .open(FALLBACK)
+      .then((cache) => cache.addAll(pages))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      const current = new Set([PAGES, ASSETS, FALLBACK, RUNTIME]);
+      for (const name of await caches.keys()) if (name.startsWith("nc-") && !current.has(name)) await caches.delete(name);
+      if (self.registration.navigationPreload) await self.registration.navigationPreload.enable();
+      await self.clients.claim();
+    })(),
+  );
+});
