@@ -6,7 +6,8 @@ worker, which deletes the caches of the old one. The hash covers every built fil
 * ``sw.js`` itself (the stamped file; static-i18n's copy under ``en/`` is removed: only the root one is registered);
 * ``pyodide/``: named by version and by content hash, never changed in place (the worker prunes that cache by
   the lock file instead), and written after MkDocs by ``scripts/build_pyodide.py``;
-* ``sitemap.xml`` / ``sitemap.xml.gz``: they carry the build date, which is not a change of the site;
+* ``sitemap.xml``: it carries the build date, which is not a change of the site;
+* ``*.gz``, ``*.br``: compressed copies of other files (``sitemap.xml.gz``, ``scripts/precompress.py``'s output);
 * ``search/search_index.json``: made from the pages (a change there is a change of a page), and static-i18n writes
   the merged index after this hook has run.
 
@@ -23,7 +24,7 @@ from pathlib import Path
 SW_NAME = "sw.js"
 _VERSION_LINE = re.compile(r'^const VERSION = "[^"\n]*";', re.MULTILINE)
 _SKIPPED_TOP = {"pyodide"}
-_SKIPPED_NAMES = {SW_NAME, "sitemap.xml", "sitemap.xml.gz"}
+_SKIPPED_NAMES = {SW_NAME, "sitemap.xml"}
 _SKIPPED_PATHS = {"search/search_index.json"}
 
 
@@ -32,7 +33,12 @@ def site_digest(site: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
         rel = path.relative_to(site)
-        if rel.parts[0] in _SKIPPED_TOP or path.name in _SKIPPED_NAMES or rel.as_posix() in _SKIPPED_PATHS:
+        if (
+            rel.parts[0] in _SKIPPED_TOP
+            or path.name in _SKIPPED_NAMES
+            or path.suffix in (".gz", ".br")
+            or rel.as_posix() in _SKIPPED_PATHS
+        ):
             continue
         digest.update(rel.as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())

@@ -37,6 +37,8 @@ def tiny_site(tmp_path: Path) -> Path:
         "assets/app.js": "console.log(1);",
         "sitemap.xml": "<lastmod>2026-11-25</lastmod>",
         "sitemap.xml.gz": "gz",
+        "assets/app.js.gz": "gz",
+        "assets/app.js.br": "br",
         "search/search_index.json": "{}",
         "pyodide/314.0.7/pyodide-lock.json": "{}",
         "sw.js": (REPO / "docs" / "sw.js").read_text(encoding="utf-8"),
@@ -83,10 +85,12 @@ def test_digest_changes_when_a_file_is_added_or_moved(tiny_site: Path) -> None:
 
 
 def test_digest_ignores_sitemaps_runtime_and_the_worker(tiny_site: Path) -> None:
-    """Sitemaps (build date), the search index (written after the hook), the runtime and sw.js leave the version."""
+    """Sitemaps (build date), .gz/.br copies, the search index, the runtime and sw.js itself leave the version alone."""
     before = site_digest(tiny_site)
     (tiny_site / "sitemap.xml").write_text("<lastmod>2026-11-26</lastmod>", encoding="utf-8")
     (tiny_site / "sitemap.xml.gz").write_text("gz2", encoding="utf-8")
+    (tiny_site / "assets" / "app.js.gz").write_text("gz2", encoding="utf-8")
+    (tiny_site / "assets" / "app.js.br").write_text("br2", encoding="utf-8")
     (tiny_site / "search" / "search_index.json").write_text('{"docs": []}', encoding="utf-8")
     (tiny_site / "pyodide" / "314.0.7" / "pyodide-lock.json").write_text('{"packages": {}}', encoding="utf-8")
     (tiny_site / "sw.js").write_text('const VERSION = "other";', encoding="utf-8")
