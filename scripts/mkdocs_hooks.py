@@ -220,7 +220,19 @@ def _checklist_form(page: Any, lang: str) -> str:
             "</tr>"
         )
     out.append("</tbody></table></form>")
+    # Right after the form: the script that reads the saved state and shows it before the first paint (classic and
+    # synchronous, so it runs before the theme's bundle at the end of the page; app.js uses the same script).
+    out.append(f'<script src="{html.escape(_asset(page, EARLY_SCRIPT))}"></script>')
     return "\n".join(out)
+
+
+EARLY_SCRIPT = "assets/checklist-view.js"
+
+
+def _asset(page: Any, path: str) -> str:
+    """A relative URL from this page to a file of the site root (assets are shared by both languages)."""
+    here = page.url if page.url.endswith("/") or page.url == "" else page.url.rsplit("/", 1)[0] + "/"
+    return posixpath.relpath(path, here or ".")
 
 
 _CJK = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
@@ -60,6 +61,25 @@ def test_saved_state_is_visible_before_python_starts(context: BrowserContext, ba
     expect(page.locator("#nc-progress-text")).to_have_text("2 / 12 完了")
     expect(page.locator("#nc-progress")).to_have_attribute("value", "2")
     gate.release()
+
+
+def test_saved_state_is_shown_before_the_page_glue_loads(context: BrowserContext, base_url: str) -> None:
+    """checklist-view.js (run right after the form) shows ticks, notes and progress while app.js is held back."""
+    preset_storage(context, base_url, {"netcom-checklist": SAVED})
+    held: list[Any] = []
+    context.route("**/assets/app.js", lambda route: held.append(route))
+    page = context.new_page()
+    page.goto(base_url + "checklist/", wait_until="commit")
+    page.wait_for_selector("html[data-nc-state='visible']", state="attached")
+    expect(page.locator("#done-2")).to_be_checked()
+    expect(page.locator("#note-2")).to_have_value("受領")
+    expect(page.locator("#nc-progress-text")).to_have_text("2 / 12 完了")
+    expect(page.locator("#nc-migration-select option")).to_have_count(2)
+    assert held, "app.js was never requested"
+    assert page.get_attribute("html", "data-nc-state") == "visible"
+    for route in held:
+        route.continue_()
+    wait_shown(page)
 
 
 def test_loading_indicator_is_a_status_region_while_python_starts(context: BrowserContext, base_url: str) -> None:

@@ -251,6 +251,26 @@ def test_cancellation_date_field_is_in_row_two_only(lang: str, tree: Callable[[s
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_saved_state_script_runs_right_after_the_form(
+    lang: str, site_dir: Path, tree: Callable[[str], Element]
+) -> None:
+    """The first script after the checklist form is the built checklist-view.js, synchronous, before the theme's."""
+    rel = page_file("/checklist/", lang)
+    order = list(tree(rel).iter())
+    form = _form(tree, lang)
+    after = [e for e in order[order.index(form) :] if e.tag == "script"]
+    assert after, "no script after the checklist form"
+    early = after[0]
+    assert not {"async", "defer", "type"} & set(early.attrs), early.attrs
+    assert (site_dir / rel).parent.joinpath(early.attrs["src"]).resolve() == (
+        site_dir / "assets/checklist-view.js"
+    ).resolve()
+    assert (site_dir / "assets/checklist-view.js").is_file()
+    bundle = [i for i, e in enumerate(after) if "javascripts/bundle." in e.attrs.get("src", "")]
+    assert bundle and bundle[0] > 0
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_checklist_form_is_usable_without_javascript(lang: str, tree: Callable[[str], Element]) -> None:
     """The form is plain HTML: every control is in the page, enabled, visible and has a label."""
     form = _form(tree, lang)
