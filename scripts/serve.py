@@ -1,4 +1,4 @@
-"""Serve the built site like a production static host: right types, cache headers, a strict CSP, optional gzip.
+"""Serve the built site like a production static host: right types, cache headers, a strict CSP, compression.
 
 ``python scripts/serve.py [--host 127.0.0.1] [--port 8000] [--no-csp] [--gzip] [site]``
 
@@ -15,14 +15,24 @@ Headers (the contract a real host should copy, documented for deployment):
   resolvers it names, which are other origins: a deployment adds each one to ``connect-src``
   (:data:`DOH_ORIGINS` lists the page's defaults; ``--connect-src ORIGIN``, repeatable, or
   ``make_server(..., connect_src=(...))``); without them the page reports every resolver as a network error.
+* Compression (``--gzip``, ``make_server(..., gzip_enabled=True)``; the benchmark and the browser tests use it):
+  content negotiation on ``Accept-Encoding``. ``scripts/precompress.py`` (run by ``make build``) writes
+  ``file.br`` and ``file.gz`` beside each text or wasm file; the server sends the best variant the client accepts
+  (br, then gzip, by q-value then in that order) under the original URL, with the original ``Content-Type``,
+  ``Content-Encoding``, the variant's ``Content-Length`` and ``Vary: Accept-Encoding`` (also on the identity
+  answer). Without a variant, text and wasm are gzipped on the fly. Zip files (wheels, ``python_stdlib.zip``) and
+  images go as they are. The variants have no URL of their own: ``/x.js.br`` is a 404 (a production host: nginx
+  ``brotli_static on; gzip_static on;`` plus a rule refusing the variant names, or Caddy ``precompressed br gzip``).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import email.utils
 import gzip
 import http.server
+import io
 import os
 import re
 import sys
@@ -38,7 +48,9 @@ __all__ = [
     "IMMUTABLE",
     "REVALIDATE",
     "SiteRequestHandler",
+    "accepted_encodings",
     "cache_control",
+    "choose_encoding",
     "csp_header",
     "main",
     "make_server",
@@ -65,6 +77,10 @@ _VERSIONED = re.compile(r"^/pyodide/\d+(\.\d+)*[a-z0-9.]*/")
 # Types worth compressing; wheels and python_stdlib.zip are zip files already.
 _COMPRESSIBLE = re.compile(r"^(text/|application/(javascript|json|wasm|xml|manifest\+json)|image/svg\+xml)")
 _GZIP_CACHE_ENTRIES = 64
+# Encodings with a precompressed variant (scripts/precompress.py), in the server's order of preference.
+_VARIANTS = (("br", ".br"), ("gzip", ".gz"))
+# Files MkDocs publishes under a .gz name of their own: not variants, so they keep their URL.
+_PUBLISHED_GZ = frozenset({"sitemap.xml.gz"})
 # Content types a static host should send; .wasm must be application/wasm for streaming compilation.
 _TYPES = {
     **http.server.SimpleHTTPRequestHandler.extensions_map,
@@ -101,6 +117,38 @@ def csp_header(connect_src: tuple[str, ...] = ()) -> str:
     if not connect_src:
         return CSP
     return CSP.replace("connect-src 'self'", "connect-src 'self' " + " ".join(connect_src))
+
+
+def accepted_encodings(header: str | None) -> dict[str, float]:
+    """``Accept-Encoding`` as ``{coding: q}`` (lower-case codings; a malformed q counts as 0)."""
+    accepted: dict[str, float] = {}
+    for item in (header or "").split(","):
+        coding, _, params = item.strip().partition(";")
+        coding = coding.strip().lower()
+        if not coding:
+            continue
+        weight = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        accepted[coding] = weight
+    return accepted
+
+
+def choose_encoding(header: str | None, available: tuple[str, ...]) -> str | None:
+    """The coding of ``available`` (server order) the client accepts best; None: send the identity."""
+    accepted = accepted_encodings(header)
+    best: tuple[float, int] | None = None
+    choice = None
+    for rank, coding in enumerate(available):
+        weight = accepted.get(coding, accepted.get("*", 0.0))
+        if weight > 0 and (best is None or (weight, -rank) > best):
+            best, choice = (weight, -rank), coding
+    return choice
 
 
 class _GzipCache:
@@ -155,52 +203,103 @@ class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
         self.send_error(404, "File not found")
         return None
 
+    def _variant_request(self, path: str) -> bool:
+        """A request for ``x.br`` / ``x.gz`` beside an existing ``x``: variants have no URL of their own."""
+        name = os.path.basename(path)
+        if not name.endswith((".br", ".gz")) or name in _PUBLISHED_GZ:
+            return False
+        return os.path.isfile(path[:-3]) and os.path.isfile(path)
+
+    def _negotiate(self, path: str, stat: os.stat_result) -> tuple[str | None, Any, int] | None:
+        """``(coding, body file, length)`` for ``path`` by Accept-Encoding; None when it is not negotiable."""
+        content_type = self.guess_type(path)
+        available = []
+        for coding, suffix in _VARIANTS:
+            variant = path + suffix
+            if os.path.isfile(variant) and os.stat(variant).st_mtime_ns >= stat.st_mtime_ns:
+                available.append(coding)
+        on_the_fly = "gzip" not in available and bool(_COMPRESSIBLE.match(content_type))
+        if not available and not on_the_fly:
+            return None
+        offered = (*available, "gzip") if on_the_fly else tuple(available)
+        coding = choose_encoding(self.headers.get("Accept-Encoding"), offered)
+        if coding is None:
+            return None, open(path, "rb"), stat.st_size  # closed by the caller
+        if coding in available:
+            variant = path + dict(_VARIANTS)[coding]
+            body = open(variant, "rb")  # noqa: SIM115
+            return coding, body, os.fstat(body.fileno()).st_size
+        compressed = self.gzip_cache.get(path, stat)
+        return coding, io.BytesIO(compressed), len(compressed)
+
+    def _not_modified(self, stat: os.stat_result) -> bool:
+        """If-Modified-Since (without If-None-Match) at or after the file's time, as the base class decides."""
+        since = self.headers.get("If-Modified-Since")
+        if not since or "If-None-Match" in self.headers:
+            return False
+        try:
+            when = email.utils.parsedate_to_datetime(since)
+        except (TypeError, IndexError, OverflowError, ValueError):
+            return False
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.UTC)
+        modified = datetime.datetime.fromtimestamp(int(stat.st_mtime), datetime.UTC)
+        return modified <= when
+
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Serve the site's own 404.html (as a static host would) instead of Python's error page."""
         page = Path(self.directory) / "404.html"
         if code != 404 or not page.is_file():
             super().send_error(code, message, explain)
             return
-        body = page.read_bytes()
-        self.send_response(404, message)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        negotiated = self._negotiate(str(page), page.stat()) if self.gzip_enabled else None
+        coding, body, length = negotiated or (None, open(page, "rb"), page.stat().st_size)  # noqa: SIM115
+        with body:
+            self.send_response(404, message)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            if coding:
+                self.send_header("Content-Encoding", coding)
+            if negotiated:
+                self.send_header("Vary", "Accept-Encoding")
+            self.send_header("Content-Length", str(length))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.copyfile(body, self.wfile)
 
     def send_head(self) -> Any:
-        """Like the base class, plus gzip (a precompressed ``file.gz`` or compressed on the fly) when enabled."""
-        if not self.gzip_enabled or "gzip" not in self.headers.get("Accept-Encoding", ""):
-            return super().send_head()
+        """Like the base class, plus content negotiation (precompressed br/gzip, else gzip on the fly) when enabled."""
         path = self.translate_path(self.path)
-        if os.path.isdir(path) and self.path.split("?", 1)[0].endswith("/"):
+        if self._variant_request(path):
+            self.send_error(404, "File not found")
+            return None
+        if not self.gzip_enabled:
+            return super().send_head()
+        if os.path.isdir(path):
+            if not self.path.split("?", 1)[0].split("#", 1)[0].endswith("/"):
+                return super().send_head()  # the base class redirects to the folder's URL
             path = os.path.join(path, "index.html")
-        content_type = self.guess_type(path)
-        if not os.path.isfile(path) or not _COMPRESSIBLE.match(content_type):
+        if not os.path.isfile(path):
             return super().send_head()
         stat = os.stat(path)
-        modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
-        if self.headers.get("If-Modified-Since") == modified:
+        negotiated = self._negotiate(path, stat)
+        if negotiated is None:
+            return super().send_head()
+        coding, body, length = negotiated
+        if self._not_modified(stat):
+            body.close()
             self.send_response(304)
             self.send_header("Vary", "Accept-Encoding")
             self.end_headers()
             return None
-        precompressed = path + ".gz"
-        if os.path.isfile(precompressed) and os.stat(precompressed).st_mtime >= stat.st_mtime:
-            body = Path(precompressed).read_bytes()
-        else:
-            body = self.gzip_cache.get(path, stat)
         self.send_response(200)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Type", self.guess_type(path))
+        if coding:
+            self.send_header("Content-Encoding", coding)
         self.send_header("Vary", "Accept-Encoding")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Last-Modified", modified)
+        self.send_header("Content-Length", str(length))
+        self.send_header("Last-Modified", email.utils.formatdate(stat.st_mtime, usegmt=True))
         self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-        return None
+        return body
 
     def log_message(self, format: str, *args: Any) -> None:  # `format` shadows a builtin: the base class names it so
         """Access log on stderr unless quiet (tests)."""
@@ -247,7 +346,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     parser.add_argument("--csp", action=argparse.BooleanOptionalAction, default=True,
                         help="send the Content-Security-Policy header (default: on)")  # fmt: skip
-    parser.add_argument("--gzip", action="store_true", help="gzip text, JS, JSON and wasm responses")
+    parser.add_argument("--gzip", action="store_true",
+                        help="compress: .br/.gz variants by Accept-Encoding, else gzip text and wasm")  # fmt: skip
     parser.add_argument("--quiet", action="store_true", help="no access log")
     parser.add_argument("--connect-src", action="append", default=[], metavar="ORIGIN",
                         help="an extra origin pages may fetch from, e.g. a DoH resolver (repeatable)")  # fmt: skip
@@ -260,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     host, port = str(server.server_address[0]), int(server.server_address[1])
     print(f"Serving {Path(args.root).resolve()} on http://{host}:{port}/ (CSP {'on' if args.csp else 'off'}, "
-          f"gzip {'on' if args.gzip else 'off'}); Ctrl+C stops", flush=True)  # fmt: skip
+          f"compression {'on' if args.gzip else 'off'}); Ctrl+C stops", flush=True)  # fmt: skip
     try:
         server.serve_forever()
     except KeyboardInterrupt:
