@@ -21,6 +21,7 @@ from bench import TransferLog, serve  # scripts/bench.py (conftest puts scripts/
 
 from .conftest import (
     ACTION_TIMEOUT_MS,
+    PYTHON_READY_TIMEOUT_MS,
     document,
     make_server,
     open_checklist,
@@ -41,6 +42,16 @@ KEPT_TIMEOUT_MS = 90_000
 def wait_kept(page: Page) -> None:
     """Wait until offline.js reports that the service worker has kept what this page loaded."""
     page.wait_for_selector("html[data-nc-offline='kept']", state="attached", timeout=KEPT_TIMEOUT_MS)
+
+
+def python_state(page: Page) -> str:
+    """Wait until Python is ready or has failed on ``page``; returns the state and says why when it failed."""
+    page.wait_for_selector("html[data-nc-python]", state="attached", timeout=PYTHON_READY_TIMEOUT_MS)
+    state = str(page.get_attribute("html", "data-nc-python"))
+    if state != "ready":
+        console = getattr(page, "nc", None) and page.nc.console  # type: ignore[attr-defined]
+        pytest.fail(f"Python {state} offline: {page.evaluate('JSON.stringify(window.ncPython || null)')} {console}")
+    return state
 
 
 def cache_names(page: Page) -> list[str]:
@@ -121,12 +132,13 @@ def test_checklist_shows_the_saved_state_offline(offline_page: Page, base_url: s
 def test_python_starts_offline(offline_page: Page, base_url: str) -> None:
     """Offline, the runtime and our wheel come from the worker's cache and Python becomes ready."""
     open_checklist(offline_page, base_url, ready=False)
-    wait_python(offline_page, "ready")
+    assert python_state(offline_page) == "ready"
 
 
 def test_a_tick_saves_offline_and_survives_a_reload(offline_page: Page, base_url: str) -> None:
     """Offline, with Python ready, a tick is saved to localStorage and is still there after an offline reload."""
-    open_checklist(offline_page, base_url)
+    open_checklist(offline_page, base_url, ready=False)
+    python_state(offline_page)
     offline_page.check("#done-3")
     offline_page.wait_for_function(
         "() => JSON.parse(localStorage.getItem('netcom-checklist')).migrations[0].items['3'].done === true"
@@ -176,7 +188,8 @@ def test_the_offline_page_lists_the_saved_pages_of_its_language(offline_page: Pa
 
 def test_offline_pages_have_no_csp_violation_or_script_error(offline_page: Page, base_url: str) -> None:
     """The cached checklist and the offline page keep the strict CSP and run without a violation or error."""
-    open_checklist(offline_page, base_url)
+    open_checklist(offline_page, base_url, ready=False)
+    python_state(offline_page)
     offline_page.goto(base_url + "faq/")
     expect(offline_page.locator("h1")).to_contain_text("オフラインです")
     assert offline_page.nc.csp_violations(offline_page) == []  # type: ignore[attr-defined]
