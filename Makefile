@@ -36,6 +36,7 @@ system-deps: ## Install the Debian packages the tests need (apt-packages.txt) wh
 build: setup ## Build the static site (both languages + the Pyodide runtime and wheels) into site/
 	$(BIN)/mkdocs build --strict
 	$(BIN)/python scripts/build_pyodide.py
+	$(BIN)/python scripts/precompress.py --quiet
 
 serve: build ## Build, then serve site/ on http://127.0.0.1:8000/ (with the documented CSP header)
 	$(BIN)/python scripts/serve.py --host $(HOST) --port $(PORT) site

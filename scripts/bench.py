@@ -240,13 +240,24 @@ def sample_storage_text(today: date | None = None) -> str:
 # --- the measuring side ------------------------------------------------------------------------------------
 
 # Installed before any page script: collects long tasks from the very start of the document.
+# Long animation frames (Chromium's LoAF API) name the scripts that ran in them: the report says whose work a
+# long task was (the theme's bundle, our glue, ...), which the longtask entries cannot.
 _LONGTASK_OBSERVER = """
 window.__ncLong = [];
+window.__ncFrames = [];
 try {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) window.__ncLong.push([e.startTime, e.duration]);
   }).observe({ type: "longtask", buffered: true });
 } catch (e) { window.__ncLong = null; }
+try {
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const scripts = (e.scripts || []).map((s) => [s.sourceURL || s.invoker || "?", s.duration]);
+      window.__ncFrames.push([e.startTime, e.duration, e.blockingDuration, scripts]);
+    }
+  }).observe({ type: "long-animation-frame", buffered: true });
+} catch (e) { window.__ncFrames = null; }
 """
 
 _BARE_HTML = """<!doctype html>
@@ -405,6 +416,24 @@ def _long_tasks(page: Any, start: float, end: float) -> tuple[int, float, int, f
     return len(window), sum(d for _, d in window), len(entries), sum(d for _, d in entries)
 
 
+def _script_name(url: str) -> str:
+    """A script's file name without hash or query (``bundle.<hash>.min.js`` → ``bundle.min.js``)."""
+    name = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or url
+    parts = name.split(".")
+    return ".".join(p for p in parts if not (len(p) >= 8 and all(c in "0123456789abcdef" for c in p)))
+
+
+def _long_frame_scripts(page: Any, start: float, end: float) -> dict[str, float]:
+    """Script time (ms) per script file inside long animation frames overlapping [start, end]."""
+    frames = page.evaluate("window.__ncFrames || []")
+    totals: dict[str, float] = {}
+    for begin, duration, _blocking, scripts in frames:
+        if begin < end and begin + duration > start:
+            for url, ms in scripts:
+                totals[_script_name(url)] = totals.get(_script_name(url), 0.0) + float(ms)
+    return totals
+
+
 def _bytes(transfers: Sequence[Transfer]) -> dict[str, float]:
     # Everything but a 304 revalidation is a new transfer (a 404 page costs bytes too).
     new = [t for t in transfers if t.status != 304]
@@ -442,7 +471,7 @@ def _context(browser: Any, base: str | None = None, state: str | None = None) ->
     return context
 
 
-def _checklist_visit(page: Any, url: str) -> dict[str, float]:
+def _checklist_visit(page: Any, url: str) -> dict[str, Any]:
     """One navigation to the checklist page: state visible, Python ready, long tasks while Python starts."""
     page.goto(url, wait_until="commit")
     page.wait_for_selector("html[data-nc-state='shown']", state="attached")
@@ -456,8 +485,10 @@ def _checklist_visit(page: Any, url: str) -> dict[str, float]:
     if page.evaluate("document.documentElement.dataset.ncPython") != "ready":
         raise RuntimeError("Python failed to start on the checklist page")
     ready = _mark(page, "nc-python-ready")
-    assert visible is not None and ready is not None
-    in_window, in_window_ms, total, total_ms = _long_tasks(page, visible, ready)
+    started = _mark(page, "nc-python-start")  # app.js creates the worker
+    assert visible is not None and ready is not None and started is not None
+    in_window, in_window_ms, total, total_ms = _long_tasks(page, started, ready)
+    scripts = _long_frame_scripts(page, started, ready)
     fcp = page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime ?? null")
     start = page.evaluate("window.ncPython.phases.start")  # plain | snapshot | fallback (docs/assets/py-worker.js)
     return {
@@ -467,6 +498,7 @@ def _checklist_visit(page: Any, url: str) -> dict[str, float]:
         "fcp": float(fcp) if fcp is not None else -1.0,
         "python_long_tasks": float(in_window),
         "python_long_tasks_ms": in_window_ms,
+        "python_window_scripts": scripts,
         "long_tasks": float(total),
         "long_tasks_ms": total_ms,
     }
@@ -503,6 +535,7 @@ def measure_browser(site: Path, runs: int, samples: dict[str, list[float]], note
         version = f"Chromium {browser.version}"
         add = lambda name, value: samples.setdefault(name, []).append(float(value))  # noqa: E731
         starts: dict[str, int] = {}
+        window_scripts: dict[str, float] = {}  # script ms in long frames while Python starts, mean per visit
         for run in range(runs):
             # Bare runtime, cold then warm: a fresh context (profile) on the empty page, then the same again.
             context = _context(browser)
@@ -537,6 +570,9 @@ def measure_browser(site: Path, runs: int, samples: dict[str, list[float]], note
             add("python_ready_cold_ms", cold["ready"])
             add("python_ready_warm_ms", warm["ready"])
             add("python_long_tasks", max(cold["python_long_tasks"], warm["python_long_tasks"]))
+            for visit in (cold, warm):
+                for name, ms in visit["python_window_scripts"].items():
+                    window_scripts[name] = window_scripts.get(name, 0.0) + ms / (2 * runs)
             add("main_thread_long_tasks", cold["long_tasks"])
             add("main_thread_long_tasks_ms", cold["long_tasks_ms"])
             add("main_thread_long_tasks_warm", warm["long_tasks"])
@@ -573,6 +609,7 @@ def measure_browser(site: Path, runs: int, samples: dict[str, list[float]], note
         browser.close()
     # How each checklist visit started Python: a warm visit that did not restore the snapshot is a finding.
     notes["python_start_modes"] = starts
+    notes["python_window_long_frame_script_ms"] = {k: round(v, 1) for k, v in sorted(window_scripts.items())}
     notes["first_visit_paths_checklist"] = sorted({t.path for t in log.since(0) if t.path.startswith("/pyodide/")})
     return version
 

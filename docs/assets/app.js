@@ -6,6 +6,19 @@
 // script loaded before this one; the checklist page runs it right after its form, so the saved state shows before
 // the first paint).
 
+// Material's alternate-language integration (bundle: setupAlternate) fetches sitemap.xml beside each
+// <link rel="alternate">, made for language roots; static-i18n's links name this page's twins, so it asked for
+// <page>/sitemap.xml (two 404s per page) and sent the switcher to the twin's URL without its slash (a redirect).
+// Its DOMContentLoaded listener was registered by the bundle, before this module runs: hide the links from it,
+// then put them back for everything that reads the page later (search engines render it).
+{
+  const alternates = [...document.querySelectorAll('link[rel="alternate"][hreflang]')];
+  for (const link of alternates) link.rel = "x-nc-alternate";
+  document.addEventListener("DOMContentLoaded", () => {
+    for (const link of alternates) link.rel = "alternate";
+  }, { once: true });
+}
+
 const {
   $,
   $$,
@@ -217,6 +230,7 @@ const python = {
     if (!tag) return this.fail("no runtime configured");
     this.state = "starting";
     this.startedAt = performance.now();
+    performance.mark("nc-python-start");
     const indexURL = new URL(`../pyodide/${tag.dataset.ncPyodide}/`, import.meta.url).href;
     let worker;
     try {
