@@ -20,6 +20,7 @@
 }
 
 const {
+  takeEarlyEdits,
   $,
   $$,
   BACKUP_KEY,
@@ -1038,6 +1039,7 @@ function fixThemeA11y() {
 
 function boot() {
   fixThemeA11y();
+  const early = takeEarlyEdits(); // before anything here draws over what the reader did meanwhile
   store.init();
   const form = $("#checklist-form");
   const steps = $$(".nc-step-items");
@@ -1048,6 +1050,15 @@ function boot() {
   for (const section of steps) setupStepItems(section);
   for (const tool of tools) setupTool(tool);
   refresh();
+  // Edits made before these listeners existed: put them back and let them go through the normal path.
+  for (const { id, checked, value } of early) {
+    const field = document.getElementById(id);
+    if (!field) continue;
+    field.checked = checked;
+    field.value = value;
+    if (field.dataset.field === "note") field.dispatchEvent(new Event("input", { bubbles: true }));
+    field.dispatchEvent(new Event("change", { bubbles: true }));
+  }
   if (store.unavailable) alertOnce("memory", T.memory);
   const alerts = $("#nc-alerts");
   if (page.read.state === "dirty" && alerts && form) {

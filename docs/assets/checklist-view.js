@@ -473,6 +473,31 @@ function showSaved() {
   prepareChecklist(form);
   renderChecklist(form, readDoc(text).doc, null);
   markVisible("visible");
+  // The reader may tick or type before app.js listens: remember which fields, so app.js replays those edits
+  // instead of drawing the saved state over them (takeEarlyEdits).
+  const remember = (event) => {
+    if (event.target && event.target.id) early.ids.add(event.target.id);
+  };
+  form.addEventListener("input", remember, true);
+  form.addEventListener("change", remember, true);
+  early.stop = () => {
+    form.removeEventListener("input", remember, true);
+    form.removeEventListener("change", remember, true);
+  };
+}
+
+const early = { ids: new Set(), stop: () => {} };
+
+// For app.js, once, before its first render: the fields edited since the early render, with their values now.
+function takeEarlyEdits() {
+  early.stop();
+  const edits = [];
+  for (const id of early.ids) {
+    const field = document.getElementById(id);
+    if (field) edits.push({ id, checked: field.checked, value: field.value });
+  }
+  early.ids.clear();
+  return edits;
 }
 
 // The saved state is on the page: "visible" (shown by this script, app.js not listening yet) or "shown" (it is).
@@ -483,6 +508,7 @@ function markVisible(state) {
 }
 
 return {
+  takeEarlyEdits,
   STORAGE_KEY,
   BACKUP_KEY,
   FORMAT,

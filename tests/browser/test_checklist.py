@@ -82,6 +82,29 @@ def test_saved_state_is_shown_before_the_page_glue_loads(context: BrowserContext
     wait_shown(page)
 
 
+def test_edits_made_before_the_page_glue_loads_are_kept(context: BrowserContext, base_url: str) -> None:
+    """A tick and a note made while only the early render is on the page are saved once app.js arrives."""
+    preset_storage(context, base_url, {"netcom-checklist": SAVED})
+    held: list[Any] = []
+    context.route("**/assets/app.js", lambda route: held.append(route))
+    page = context.new_page()
+    page.goto(base_url + "checklist/", wait_until="commit")
+    page.wait_for_selector("html[data-nc-state='visible']", state="attached")
+    page.check("#done-3")
+    page.fill("#note-3", "早めに確認")
+    assert held and page.get_attribute("html", "data-nc-state") == "visible"
+    for route in held:
+        route.continue_()
+    wait_shown(page)
+    page.wait_for_function(
+        "() => { const d = JSON.parse(localStorage.getItem('netcom-checklist'));"
+        " const i = d.migrations.find(m => m.id === d.active).items['3'];"
+        " return i.done && i.note === '早めに確認'; }"
+    )
+    expect(page.locator("#done-3")).to_be_checked()
+    expect(page.locator("#nc-progress-text")).to_have_text("3 / 12 完了")
+
+
 def test_loading_indicator_is_a_status_region_while_python_starts(context: BrowserContext, base_url: str) -> None:
     """A role=status region says the checklist is getting ready, and is marked busy, until Python answers."""
     gate = PythonGate(context)
