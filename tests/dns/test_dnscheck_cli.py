@@ -28,7 +28,8 @@ TWO_RESOLVERS = ("--resolver", ADDR.resolver_old, "--resolver", ADDR.resolver_ne
 def dnscheck(domain: str, *args: str, resolvers: tuple[str, ...] = TWO_RESOLVERS) -> subprocess.CompletedProcess[str]:
     """Run the CLI inside the lab (the calling thread is inside; the child inherits it), loopback only."""
     argv = [sys.executable, "-m", "checklist_app", "dnscheck", domain, *resolvers, "--parent", ADDR.parent]
-    argv += ["--loopback-only", "--timeout", "0.5", *args]
+    # A generous default (a loaded CI machine, two test workers); the timeout tests pass their own, shorter one.
+    argv += ["--loopback-only", "--timeout", "2.0", *args]
     env = {**os.environ, "NETCOM_DNSCHECK_LOOPBACK_ONLY": "1"}
     return subprocess.run(argv, capture_output=True, text=True, timeout=60, env=env)
 
