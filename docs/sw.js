@@ -7,7 +7,8 @@
 // Only same-origin GET requests inside the scope are handled; anything else (the DNS check's DoH requests to other
 // origins, POSTs, range requests) is not intercepted. Only complete 200 responses of this origin are stored.
 // On a first visit the page is not yet controlled: offline.js then sends the URLs it loaded and this worker copies
-// them from the HTTP cache (cache mode "only-if-cached"), so nothing is downloaded twice.
+// them from the HTTP cache (cache mode "only-if-cached"), so nothing is downloaded twice (runtime files missing
+// from the HTTP cache are the exception: see keepOne).
 
 const VERSION = "dev"; // replaced by a content hash of the built site (scripts/sw_stamp.py)
 const PAGES = `nc-pages-${VERSION}`;
@@ -104,10 +105,21 @@ async function fromHttpCache(key) {
   }
 }
 
-async function keepOne(key, cacheName) {
+// download: for the core runtime files, which Python needs offline. Chromium may not keep a multi-megabyte file in the HTTP
+// cache (seen under memory pressure in CI: the wasm was missing and Python could not start offline); such a file
+// is then fetched once more, the only case where a first visit downloads something twice.
+async function keepOne(key, cacheName, download = false) {
   const cache = await caches.open(cacheName);
   if (await cache.match(key)) return 0;
-  const response = await fromHttpCache(key);
+  let response = await fromHttpCache(key);
+  if (!response && download) {
+    try {
+      const fetched = await fetch(new Request(key, { mode: "same-origin" }));
+      response = storable(fetched) ? fetched : null;
+    } catch {
+      response = null; // offline already, or the server is gone: nothing to keep
+    }
+  }
   if (!response) return 0;
   await put(cacheName, key, response);
   return 1;
@@ -139,7 +151,10 @@ async function keep({ page = null, urls = [], runtime = null }) {
   const indexURL = runtime && new URL(runtime, SCOPE);
   if (indexURL && inScope(indexURL) && RUNTIME_DIR.test(sitePath(indexURL))) {
     const { files, complete } = await runtimeKeys(indexURL);
-    for (const key of files) stored += await keepOne(key, RUNTIME);
+    // The core files every Python page needs may be downloaded again if missing (see keepOne); wheels only from
+    // the HTTP cache: the lock names wheels this page never loaded (dnspython on the checklist page, ...).
+    const core = new Set(RUNTIME_FILES.map((name) => keyOf(new URL(name, indexURL))));
+    for (const key of files) stored += await keepOne(key, RUNTIME, core.has(key));
     if (complete) await prune(new Set(files));
   }
   return stored;
