@@ -78,7 +78,9 @@ def record_of(page: Page, slot: str = "checklist") -> dict[str, Any] | None:
 
 def tick_through_python(page: Page) -> None:
     """Tick item 2 and wait until Python's answer is saved (the date Python fills in)."""
-    page.check("#done-2")
+    # click, not check: right after "ready" the page redraws from Python's first answer, and a box ticked in that
+    # moment may show unticked for a frame before the queued tick is applied; what counts is that it is saved.
+    page.click("#done-2")
     page.wait_for_function(
         "() => { const d = JSON.parse(localStorage.getItem('netcom-checklist'));"
         " const m = d.migrations.find(x => x.id === d.active); return m.items['2'].done && m.items['2'].date; }"
