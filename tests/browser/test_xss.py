@@ -53,7 +53,8 @@ def test_payloads_in_labels_and_notes_stay_text(page: Page, base_url_no_csp: str
     page.click("#nc-rename")
     page.fill("#nc-form-label", CORPUS[0])
     page.click("#nc-migration-form button[type=submit]")
-    expect(page.locator("#nc-migration-select option")).to_have_text([f"{CORPUS[0]} (xss.example)"])
+    # Every note and the rename go through Python one after another: a loaded CI machine needs more than 15 s.
+    expect(page.locator("#nc-migration-select option")).to_have_text([f"{CORPUS[0]} (xss.example)"], timeout=90_000)
     page.wait_for_function("(p) => (localStorage.getItem('netcom-checklist') || '').includes(p)", arg=CORPUS[-1])
     page.reload()
     wait_shown(page)
