@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from checklist_app.provider import PROVIDER
 from checklist_app.steps import ACTORS, ITEMS, STEPS, ChecklistItem, Step, items_for_step
 from checklist_app.text import Text
+from scripts.css_bundle import bundle_site
 from scripts.sw_stamp import stamp as stamp_service_worker
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_0-9]+)?)\s*\}\}")
@@ -368,7 +369,8 @@ def _site_root(config: Any) -> Path:
 
 def on_post_build(config: Any, **kwargs: Any) -> None:
     """Redirect stubs for both languages; the root 404 page stays Japanese whatever language was built last;
-    the service worker carries a hash of the built site (scripts/sw_stamp.py; the last language's build wins)."""
+    each page links one bundled stylesheet (scripts/css_bundle.py); the service worker carries a hash of the built
+    site (scripts/sw_stamp.py; the last language's build wins)."""
     _write_redirects(config)
     root_404 = Path(config.site_dir) / "404.html"
     lang = _lang_of_build(config)
@@ -377,4 +379,5 @@ def on_post_build(config: Any, **kwargs: Any) -> None:
     elif lang != "ja":
         for path, body in _JA_404.items():
             Path(path).write_bytes(body)
+    bundle_site(_site_root(config))
     stamp_service_worker(_site_root(config))
