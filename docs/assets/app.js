@@ -226,27 +226,34 @@ const python = {
   startedAt: 0,
   readyMs: null,
   listeners: [],
-  start(packages) {
-    const tag = document.querySelector("script[data-nc-pyodide]");
+  // py-start.js (async, in the head of the pages that use Python) normally created the worker long before this
+  // module runs: take it over. Should it not have run yet (or not have loaded), run it once more from here and wait
+  // for that copy: whichever copy runs first starts the one worker, and a failed load is known for sure.
+  start() {
+    const tag = document.querySelector("script[data-nc-python]");
     if (!tag) return this.fail("no runtime configured");
     this.state = "starting";
-    this.startedAt = performance.now();
-    performance.mark("nc-python-start");
-    const indexURL = new URL(`../pyodide/${tag.dataset.ncPyodide}/`, import.meta.url).href;
-    let worker;
-    try {
-      if (typeof WebAssembly !== "object") throw new Error("no WebAssembly");
-      worker = new Worker(new URL("./py-worker.js", import.meta.url), { type: "module" });
-    } catch (error) {
-      return this.fail(String(error));
-    }
-    this.worker = worker;
-    const timer = setTimeout(() => this.fail("timeout"), START_TIMEOUT_MS);
-    worker.addEventListener("error", (event) => {
-      clearTimeout(timer);
-      this.fail(event.message || "worker error");
-    });
-    worker.addEventListener("message", (event) => {
+    if (globalThis.ncPythonEarly) return this.adopt(globalThis.ncPythonEarly);
+    const again = document.createElement("script");
+    Object.assign(again.dataset, tag.dataset);
+    again.addEventListener("load", () => this.adopt(globalThis.ncPythonEarly));
+    again.addEventListener("error", () => this.fail("py-start.js did not load"));
+    again.src = tag.src;
+    document.head.append(again);
+  },
+  adopt(early) {
+    if (this.state !== "starting") return;
+    if (!early) return this.fail("py-start.js did not run");
+    this.startedAt = early.startedAt;
+    if (early.error || !early.worker) return this.fail(early.error || "no worker");
+    this.worker = early.worker;
+    const timer = setTimeout(() => this.fail("timeout"), START_TIMEOUT_MS - (performance.now() - this.startedAt));
+    early.adopt((event) => {
+      if (event.type === "error") {
+        clearTimeout(timer);
+        this.fail(event.message || "worker error");
+        return;
+      }
       const message = event.data || {};
       if (message.type === "ready") {
         clearTimeout(timer);
@@ -271,7 +278,6 @@ const python = {
         if (resolve) resolve(JSON.parse(message.response));
       }
     });
-    worker.postMessage({ type: "init", indexURL, packages });
   },
   fail(reason) {
     if (this.state === "failed") return;
@@ -1079,9 +1085,8 @@ function boot() {
       if (state === "ready") handOver();
       if (state === "failed") fallBack();
     });
-    const extra = $$("[data-nc-packages]").flatMap((node) => node.dataset.ncPackages.split(/\s+/).filter(Boolean));
     showPythonState("starting");
-    python.start(tools.length ? extra : "checklist");
+    python.start(); // the worker py-start.js started; what it loads was decided there (from the template)
     prefillFromHash(tools);
     window.addEventListener("hashchange", () => prefillFromHash(tools));
   }

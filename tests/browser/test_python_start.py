@@ -1,0 +1,152 @@
+"""Where and when Python's Worker starts (docs/assets/py-start.js, adopted by docs/assets/app.js).
+
+py-start.js is loaded ``async`` in the head of the pages that use Python only (the checklist, the tool pages): it
+creates the one Worker while the page is still loading and keeps what the worker says until app.js (an ES module,
+run after parsing) takes it over. Nothing here is timed: "early" is tested as "while app.js is held back".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from .conftest import (
+    PYTHON_READY_TIMEOUT_MS,
+    document,
+    preset_storage,
+    start_checklist,
+    stored,
+    wait_python,
+    wait_shown,
+)
+
+pytestmark = pytest.mark.browser
+
+SAVED = document({"domain": "example.co.jp", "items": {1: {"done": True, "date": "2026-12-01"}}})
+
+
+def python_workers(page: Page) -> list[str]:
+    """URLs of the Python workers this page creates (Material's search worker is left out)."""
+    urls: list[str] = []
+    page.on("worker", lambda worker: urls.append(worker.url) if "py-worker.js" in worker.url else None)
+    return urls
+
+
+def hold(context: BrowserContext, pattern: str) -> Callable[[], None]:
+    """Hold every request for ``pattern``; the returned function lets them (and later ones) through."""
+    held: list[Any] = []
+    released = False
+
+    def handle(route: Any) -> None:
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    def release() -> None:
+        nonlocal released
+        released = True
+        for route in held:
+            route.continue_()
+        held.clear()
+
+    context.route(pattern, handle)
+    return release
+
+
+@pytest.mark.parametrize("path", ["checklist/", "en/checklist/", "tools/hosts/", "tools/dns-check/"])
+def test_the_worker_starts_before_the_page_glue_and_once(context: BrowserContext, base_url: str, path: str) -> None:
+    """The Python worker exists and has its start mark while app.js is still held back; app.js then adopts that
+    worker (no second one) and Python becomes ready through it."""
+    release_app = hold(context, "**/assets/app.js")
+    page = context.new_page()
+    workers = python_workers(page)
+    with page.expect_worker(lambda worker: "py-worker.js" in worker.url):
+        page.goto(base_url + path, wait_until="commit")
+    assert page.evaluate("performance.getEntriesByName('nc-python-start').length") == 1
+    assert page.get_attribute("html", "data-nc-python") is None  # app.js has not run
+    release_app()
+    wait_python(page)
+    assert len(workers) == 1 and workers[0].endswith("/assets/py-worker.js")
+    assert page.evaluate("performance.getEntriesByName('nc-python-start').length") == 1
+
+
+def test_the_tool_page_loads_the_wheels_its_forms_name(page: Page, base_url: str) -> None:
+    """What to load comes from the page (data-nc-packages on the DNS check's form): dnspython there, not elsewhere."""
+    page.goto(base_url + "tools/dns-check/")
+    wait_python(page)
+    assert page.get_attribute("script[data-nc-python]", "data-nc-packages") == "dnspython"
+    assert [url for url in page.nc.requests if "/wheels/dnspython-" in url]  # type: ignore[attr-defined]
+    page.goto(base_url + "tools/hosts/")
+    wait_python(page)
+    assert page.get_attribute("script[data-nc-python]", "data-nc-python") == "tools"
+    assert page.get_attribute("script[data-nc-python]", "data-nc-packages") == ""
+    page.goto(base_url + "checklist/")
+    wait_python(page)
+    assert page.get_attribute("script[data-nc-python]", "data-nc-python") == "checklist"
+
+
+@pytest.mark.parametrize("path", ["", "steps/2-domain-transfer/", "faq/", "tools/"])
+def test_pages_without_python_do_not_load_the_starter(page: Page, base_url: str, path: str) -> None:
+    """The home page, a step page, the FAQ and the tools' index never load py-start.js nor start a worker."""
+    workers = python_workers(page)
+    page.goto(base_url + path, wait_until="load")  # app.js (a module) has run: it would have started Python by now
+    assert page.locator("script[data-nc-python]").count() == 0
+    assert not [url for url in page.nc.requests if "py-start.js" in url or "/pyodide/" in url]  # type: ignore[attr-defined]
+    assert workers == []
+    assert page.evaluate("performance.getEntriesByName('nc-python-start').length") == 0
+
+
+def test_what_the_worker_said_before_the_page_glue_is_replayed(context: BrowserContext, base_url: str) -> None:
+    """Python becomes ready while app.js is held back: its "ready" is kept and replayed, so the page is ready as soon
+    as app.js runs, and a tick made before that (on the early render) goes through Python and is saved."""
+    preset_storage(context, base_url, {"netcom-checklist": SAVED})
+    release_app = hold(context, "**/assets/app.js")
+    page = context.new_page()
+    page.goto(base_url + "checklist/", wait_until="commit")
+    page.wait_for_function(
+        "() => (window.ncPythonEarly?.events || []).some((e) => e.data && e.data.type === 'ready')",
+        timeout=PYTHON_READY_TIMEOUT_MS,
+    )
+    page.wait_for_selector("html[data-nc-state='visible']", state="attached")
+    page.check("#done-3")
+    release_app()
+    wait_python(page)
+    wait_shown(page)
+    expect(page.locator("#done-3")).to_be_checked()
+    expect(page.locator("#status-3")).to_have_text("完了")
+    page.wait_for_function(
+        "() => { const d = JSON.parse(localStorage.getItem('netcom-checklist'));"
+        " return d.migrations[0].items['3'].done === true; }"
+    )
+    # What the worker says after the hand-over reaches the page too (the snapshot report follows "ready").
+    page.wait_for_selector("html[data-nc-snapshot]", state="attached", timeout=PYTHON_READY_TIMEOUT_MS)
+    page.locator("#done-4").click()
+    expect(page.locator("#done-4")).to_be_checked()
+    page.wait_for_function(
+        "() => JSON.parse(localStorage.getItem('netcom-checklist')).migrations[0].items['4'].date !== null"
+    )
+    assert stored(page)["migrations"][0]["items"]["1"]["done"] is True
+
+
+def test_when_the_starter_is_missing_a_clear_message_and_ticking_still_works(
+    context: BrowserContext, base_url: str
+) -> None:
+    """py-start.js cannot load: app.js finds out (whether it ran before or after the failure) and says so in
+    words; no worker is created and ticks are still saved."""
+    context.route("**/assets/py-start.js", lambda route: route.fulfill(status=404, body="missing"))
+    page = context.new_page()
+    workers = python_workers(page)
+    page.goto(base_url + "checklist/")
+    wait_shown(page)
+    wait_python(page, "failed")
+    expect(page.locator("[data-nc-python-status]")).to_contain_text("開始できませんでした")
+    start_checklist(page, "fallback.example")
+    page.locator("#done-1").click()
+    expect(page.locator("#done-1")).to_be_checked()
+    expect(page.locator("#nc-progress-text")).to_have_text("1 / 12 完了")
+    assert stored(page)["migrations"][0]["items"]["1"]["done"] is True
+    assert workers == []
