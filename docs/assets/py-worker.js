@@ -131,6 +131,32 @@ async function forgetSnapshot(slot) {
 
 // --- start --------------------------------------------------------------------------------------------------
 
+// Pyodide fetches and compiles pyodide.asm.wasm inside loadPyodide, which can only be called once the snapshot has
+// been read from IndexedDB (it decides how Python starts): the compile (a few hundred ms) would wait for that read.
+// Start it at once instead and let Pyodide's own instantiation use the result: its instantiateWasm adds its imports
+// and calls WebAssembly.instantiateStreaming(<its fetch of the same URL>, imports); this worker's
+// instantiateStreaming answers that one call with the module compiled here (Pyodide's request is served by the
+// HTTP cache, which the fetch here fills, and its body is dropped). Anything unexpected (another URL, the compile
+// here failed) goes to the browser's own instantiateStreaming.
+function precompileRuntime(indexURL, done) {
+  const url = new URL("pyodide.asm.wasm", indexURL).href;
+  const compiled = WebAssembly.compileStreaming(fetch(url));
+  compiled.then(done, () => {}); // a failure is reported by Pyodide's own attempt, if that fails too
+  const native = WebAssembly.instantiateStreaming;
+  WebAssembly.instantiateStreaming = async (source, imports) => {
+    const response = await source;
+    if (response.url !== url) return native.call(WebAssembly, response, imports);
+    let module;
+    try {
+      module = await compiled;
+    } catch {
+      return native.call(WebAssembly, response, imports);
+    }
+    if (response.body) response.body.cancel().catch(() => {});
+    return { module, instance: await WebAssembly.instantiate(module, imports) };
+  };
+}
+
 async function start({ indexURL, packages, snapshot = true }) {
   const started = performance.now();
   const phases = {};
@@ -138,9 +164,12 @@ async function start({ indexURL, packages, snapshot = true }) {
   if (typeof WebAssembly !== "object") throw new Error("WebAssembly is not available");
   const extra = Array.isArray(packages) ? packages : [];
   const slot = packages === "checklist" ? "checklist" : `tools:${[...extra].sort().join(",")}`;
-  // Independent work starts at once and overlaps: the stored snapshot, the lock, both runtime scripts.
-  const record = snapshot ? readSnapshot(slot) : Promise.resolve(null);
-  const runtime = import(new URL("pyodide.mjs", indexURL).href);
+  // Independent work starts at once and overlaps: the stored snapshot, the lock, both runtime scripts, the wasm.
+  const record = snapshot
+    ? readSnapshot(slot).then((found) => (mark("snapshot-read"), found))
+    : Promise.resolve(null);
+  precompileRuntime(indexURL, () => mark("wasm"));
+  const runtime = import(new URL("pyodide.mjs", indexURL).href).then((module) => (mark("script"), module));
   import(new URL("pyodide.asm.mjs", indexURL).href).catch(() => {}); // warms the module cache loadPyodide uses
   const lockURL = new URL("pyodide-lock.json", indexURL).href;
   const lockResponse = await fetch(lockURL, { cache: "no-cache" });
@@ -187,7 +216,6 @@ async function start({ indexURL, packages, snapshot = true }) {
   };
   phases.start = "plain";
   if (stored) {
-    mark("snapshot-read");
     try {
       pyodide = await loadPyodide({ ...options, _loadSnapshot: stored, createPyodideModule: await growingModule() });
       mark("runtime");
