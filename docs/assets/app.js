@@ -247,6 +247,8 @@ const python = {
     this.startedAt = early.startedAt;
     if (early.error || !early.worker) return this.fail(early.error || "no worker");
     this.worker = early.worker;
+    // From here on the page listens to the worker; before, only py-start.js ran (kept its messages, a few ms).
+    performance.mark("nc-python-adopted");
     const timer = setTimeout(() => this.fail("timeout"), START_TIMEOUT_MS - (performance.now() - this.startedAt));
     early.adopt((event) => {
       if (event.type === "error") {
