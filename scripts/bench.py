@@ -425,31 +425,40 @@ def _script_name(url: str) -> str:
 
 
 # Script files of the theme (Material's bundle and the three inline scripts moved to files): their work runs on every
-# page, with or without Python, so a long frame that is long only because of them is the theme's, not Python's.
+# page, with or without Python. Our Python glue: the scripts that start the worker and talk to it on the main thread.
 THEME_SCRIPTS = ("bundle.min.js", "init.js", "palette.js", "content.js")
+PYTHON_SCRIPTS = ("py-start.js", "app.js", "pyodide.mjs", "pyodide.asm.mjs")
 LONG_TASK_MS = 50.0
 
 
 def python_long_frames(
-    frames: Sequence[Sequence[Any]], start: float, end: float, theme: Sequence[str] = THEME_SCRIPTS
-) -> tuple[int, int]:
-    """(Python's, the theme's) long animation frames overlapping [start, end].
+    frames: Sequence[Sequence[Any]],
+    start: float,
+    end: float,
+    theme: Sequence[str] = THEME_SCRIPTS,
+    glue: Sequence[str] = PYTHON_SCRIPTS,
+) -> tuple[int, int, int]:
+    """(Python's, the theme's, the page's) long animation frames overlapping [start, end].
 
     ``frames`` are ``[startTime, duration, blockingDuration, [[script URL, ms], ...]]`` (Chromium's Long Animation
-    Frames API). A frame is the theme's when it would not be long without the theme's scripts: its duration minus
-    their script time is at most 50 ms. Every other long frame in the window counts against Python: our glue's
-    work, Python's messages, rendering, and frames no script is named for (parsing, style, layout).
+    Frames API, which names the scripts that ran in a frame). A frame that would not be long without the theme's
+    scripts (its duration minus their script time is at most 50 ms) is the theme's. Of the others, a frame in which
+    our Python glue ran is Python's (whatever else ran in it); one without it (parsing, style and layout of the page,
+    the early checklist view) is the page's: it happens with or without Python.
     """
-    python = theme_count = 0
+    python = theme_count = page = 0
     for begin, duration, _blocking, scripts in frames:
         if not (begin < end and begin + duration > start) or duration <= LONG_TASK_MS:
             continue
-        theme_ms = sum(float(ms) for url, ms in scripts if _script_name(str(url)) in theme)
+        names = [(_script_name(str(url)), float(ms)) for url, ms in scripts]
+        theme_ms = sum(ms for name, ms in names if name in theme)
         if duration - theme_ms <= LONG_TASK_MS:
             theme_count += 1
-        else:
+        elif any(name in glue for name, _ in names):
             python += 1
-    return python, theme_count
+        else:
+            page += 1
+    return python, theme_count, page
 
 
 def _long_frame_scripts(page: Any, start: float, end: float) -> dict[str, float]:
@@ -514,15 +523,15 @@ def _checklist_visit(page: Any, url: str) -> dict[str, Any]:
     if page.evaluate("document.documentElement.dataset.ncPython") != "ready":
         raise RuntimeError("Python failed to start on the checklist page")
     ready = _mark(page, "nc-python-ready")
-    started = _mark(page, "nc-python-start")  # app.js creates the worker
+    started = _mark(page, "nc-python-start")  # py-start.js creates the worker
     assert visible is not None and ready is not None and started is not None
     in_window, in_window_ms, total, total_ms = _long_tasks(page, started, ready)
     scripts = _long_frame_scripts(page, started, ready)
     frames = page.evaluate("window.__ncFrames")
     if frames is None:  # no Long Animation Frames API: every long task in the window counts against Python
-        python_frames, theme_frames = in_window, 0
+        python_frames, theme_frames, page_frames = in_window, 0, 0
     else:
-        python_frames, theme_frames = python_long_frames(frames, started, ready)
+        python_frames, theme_frames, page_frames = python_long_frames(frames, started, ready)
     fcp = page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime ?? null")
     start = page.evaluate("window.ncPython.phases.start")  # plain | snapshot | fallback (docs/assets/py-worker.js)
     return {
@@ -534,6 +543,7 @@ def _checklist_visit(page: Any, url: str) -> dict[str, Any]:
         "python_window_long_tasks_ms": in_window_ms,
         "python_long_tasks": float(python_frames),
         "theme_long_tasks": float(theme_frames),
+        "page_long_tasks": float(page_frames),
         "python_window_scripts": scripts,
         "long_tasks": float(total),
         "long_tasks_ms": total_ms,
@@ -608,6 +618,7 @@ def measure_browser(site: Path, runs: int, samples: dict[str, list[float]], note
             add("python_long_tasks", max(cold["python_long_tasks"], warm["python_long_tasks"]))
             add("python_window_long_tasks", max(cold["python_window_long_tasks"], warm["python_window_long_tasks"]))
             add("python_window_theme_long_tasks", max(cold["theme_long_tasks"], warm["theme_long_tasks"]))
+            add("python_window_page_long_tasks", max(cold["page_long_tasks"], warm["page_long_tasks"]))
             for visit in (cold, warm):
                 for name, ms in visit["python_window_scripts"].items():
                     window_scripts[name] = window_scripts.get(name, 0.0) + ms / (2 * runs)
