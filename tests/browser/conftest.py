@@ -48,7 +48,9 @@ PYTHON_READY_TIMEOUT_MS = 90_000
 # Generous waits: `make test` may share a small machine with other work (Python's start was seen to take
 # 8-17 s at a load average of 4-14 on 2 cores, against ~3 s on an idle one).
 ACTION_TIMEOUT_MS = 30_000
-expect.set_options(timeout=15_000)
+# Assertions retry this long: an answer from Python may queue behind earlier work (seen >15 s at load 13).
+# A passing test never waits for it.
+expect.set_options(timeout=ACTION_TIMEOUT_MS)
 
 # Records CSP violations from the first script on; app code cannot run before it.
 _RECORD_CSP = """
@@ -194,8 +196,15 @@ def page(context: BrowserContext) -> Page:
 
 
 def wait_python(page: Page, state: str = "ready") -> None:
-    """Wait until the page's Python worker is ``ready`` (or ``failed``)."""
-    page.wait_for_selector(f"html[data-nc-python='{state}']", state="attached", timeout=PYTHON_READY_TIMEOUT_MS)
+    """Wait until the page's Python worker is ``ready`` (or ``failed``); when it ends the other way, say why."""
+    page.wait_for_selector(
+        "html[data-nc-python='ready'], html[data-nc-python='failed']", state="attached", timeout=PYTHON_READY_TIMEOUT_MS
+    )
+    actual = page.get_attribute("html", "data-nc-python")
+    if actual != state:
+        recorder = getattr(page, "nc", None)
+        said = [text for _, text in recorder.console if "python" in text.lower()] if recorder else "(not recorded)"
+        pytest.fail(f"Python {actual}, expected {state}: window.ncPython={page.evaluate('window.ncPython')!r}; {said}")
 
 
 def wait_shown(page: Page) -> None:
@@ -280,6 +289,19 @@ def open_checklist(page: Page, base_url: str, lang: str = "ja", *, ready: bool =
     wait_shown(page)
     if ready:
         wait_python(page)
+
+
+def tick(page: Page, selector: str, checked: bool = True) -> None:
+    """Tick (or untick) the unticked (ticked) box ``selector`` by a click, then wait until it shows so.
+
+    Not ``page.check()``: that reads the box once, right after its click, and fails when the page redraws in that
+    moment (e.g. with Python's first answer after "ready", or another tab's change) before the queued tick is drawn
+    again. What the tests judge is the state that settles (and what is saved), so wait for it.
+    """
+    box = page.locator(selector)
+    expect(box).to_be_checked(checked=not checked)
+    box.click()
+    expect(box).to_be_checked(checked=checked)
 
 
 def start_checklist(page: Page, domain: str = "example.co.jp") -> None:

@@ -19,6 +19,7 @@ from .conftest import (
     preset_storage,
     start_checklist,
     stored,
+    tick,
     wait_python,
     wait_shown,
 )
@@ -90,7 +91,7 @@ def test_edits_made_before_the_page_glue_loads_are_kept(context: BrowserContext,
     page = context.new_page()
     page.goto(base_url + "checklist/", wait_until="commit")
     page.wait_for_selector("html[data-nc-state='visible']", state="attached")
-    page.check("#done-3")
+    tick(page, "#done-3")
     page.fill("#note-3", "早めに確認")
     assert held and page.get_attribute("html", "data-nc-state") == "visible"
     for route in held:
@@ -143,7 +144,7 @@ def test_ticks_made_before_python_is_ready_are_kept(context: BrowserContext, bas
     gate = PythonGate(context)
     page = context.new_page()
     open_checklist(page, base_url, ready=False)
-    page.check("#done-3")
+    tick(page, "#done-3")
     page.fill("#note-4", "待ち")
     page.locator("#note-4").blur()
     assert stored(page)["migrations"][0]["items"]["3"]["done"] is True
@@ -159,7 +160,7 @@ def test_tick_date_note_survive_a_reload(page: Page, base_url: str) -> None:
     """The customer flow: domain, tick (date defaults to the browser's today), a typed date, a note, reload."""
     open_checklist(page, base_url)
     start_checklist(page)
-    page.check("#done-1")
+    tick(page, "#done-1")
     expect(page.locator("#date-1")).to_have_value(browser_today(page))
     page.fill("#date-5", "2026-12-10")
     page.locator("#date-5").blur()
@@ -179,9 +180,9 @@ def test_unticking_keeps_the_date(page: Page, base_url: str) -> None:
     """Unticking an item keeps its completion date (the model's rule), shown as 対応中."""
     open_checklist(page, base_url)
     start_checklist(page)
-    page.check("#done-1")
+    tick(page, "#done-1")
     expect(page.locator("#date-1")).to_have_value(browser_today(page))
-    page.uncheck("#done-1")
+    tick(page, "#done-1", checked=False)
     expect(page.locator("#status-1")).to_have_text("対応中")
     expect(page.locator("#date-1")).to_have_value(browser_today(page))
 
@@ -200,8 +201,8 @@ def test_status_badges_progress_and_next_step(page: Page, base_url: str) -> None
     """Badges follow the GOV.UK wording, n / 12 with a bar, the next step links to its step page section."""
     open_checklist(page, base_url)
     start_checklist(page)
-    page.check("#done-1")
-    page.check("#done-2")
+    tick(page, "#done-1")
+    tick(page, "#done-2")
     expect(page.locator("#status-1")).to_have_text("完了")
     expect(page.locator("#status-3")).to_have_text("未着手")
     expect(page.locator("#status-4")).to_have_text("まだ開始できません")
@@ -217,7 +218,7 @@ def test_english_page_speaks_english(page: Page, base_url: str) -> None:
     """On /en/checklist/ the badges, the progress text and the messages are in English."""
     open_checklist(page, base_url, "en")
     start_checklist(page)
-    page.check("#done-1")
+    tick(page, "#done-1")
     expect(page.locator("#status-1")).to_have_text("Completed")
     expect(page.locator("#status-4")).to_have_text("Cannot start yet")
     expect(page.locator("#nc-progress-text")).to_have_text("1 of 12 completed")
@@ -227,7 +228,7 @@ def test_add_and_switch_between_migrations(page: Page, base_url: str) -> None:
     """A second domain is added from the selector's form; switching shows each one's own ticks."""
     open_checklist(page, base_url)
     start_checklist(page, "first.example")
-    page.check("#done-1")
+    tick(page, "#done-1")
     page.click("#nc-add")
     page.fill("#nc-form-domain", "second.example")
     page.fill("#nc-form-label", "二社目")
@@ -270,7 +271,7 @@ def test_delete_asks_first_then_can_be_undone(page: Page, base_url: str) -> None
     """Delete asks for confirmation; after deleting, undo brings the migration back with its ticks."""
     open_checklist(page, base_url)
     start_checklist(page, "keep.example")
-    page.check("#done-1")
+    tick(page, "#done-1")
     page.click("#nc-delete")
     expect(page.locator("#nc-confirm")).to_contain_text("keep.example")
     assert len(stored(page)["migrations"]) == 1  # nothing deleted before confirming
@@ -297,7 +298,7 @@ def test_reset_empties_the_checklist_and_undo_restores_it(page: Page, base_url: 
     """Reset clears ticks, dates and notes after confirmation; undo puts them back."""
     open_checklist(page, base_url)
     start_checklist(page)
-    page.check("#done-1")
+    tick(page, "#done-1")
     page.click("#nc-reset")
     page.click("#nc-confirm button:has-text('空にする')")
     expect(page.locator("#done-1")).not_to_be_checked()
@@ -311,7 +312,7 @@ def test_export_downloads_the_checklist_as_a_file(page: Page, base_url: str) -> 
     """Export gives a .json file named after the domain holding the stored document."""
     open_checklist(page, base_url)
     start_checklist(page, "日本語.jp")
-    page.check("#done-1")
+    tick(page, "#done-1")
     with page.expect_download() as info:
         page.click("#nc-export")
     download = info.value
@@ -359,11 +360,11 @@ def test_step_page_shows_its_items_synced_with_the_checklist(context: BrowserCon
     boxes = step.locator(".nc-step-items input.nc-done")
     expect(boxes).to_have_count(3)
     expect(step.locator(".nc-step-items__for")).to_contain_text("Example 商事様")
-    step.check("#step-done-5")
+    tick(step, "#step-done-5")
     checklist = context.new_page()
     open_checklist(checklist, base_url, ready=False)
     expect(checklist.locator("#done-5")).to_be_checked()
-    checklist.uncheck("#done-5")
+    tick(checklist, "#done-5", checked=False)
     expect(step.locator("#step-done-5")).not_to_be_checked()
 
 
@@ -381,7 +382,7 @@ def test_javascript_writer_writes_what_python_writes(context: BrowserContext, ba
     page = context.new_page()
     open_checklist(page, base_url, ready=False)
     start_checklist(page, "ｆｕｌｌ.example")
-    page.check("#done-1")
+    tick(page, "#done-1")
     page.fill("#note-2", "改行\r\nあり\tタブ")
     page.locator("#note-2").blur()
     page.fill("#cancel-date-2", "2027-01-31")

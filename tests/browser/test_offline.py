@@ -28,6 +28,7 @@ from .conftest import (
     preset_storage,
     record,
     stored,
+    tick,
     wait_python,
     wait_shown,
 )
@@ -139,7 +140,7 @@ def test_a_tick_saves_offline_and_survives_a_reload(offline_page: Page, base_url
     """Offline, with Python ready, a tick is saved to localStorage and is still there after an offline reload."""
     open_checklist(offline_page, base_url, ready=False)
     python_state(offline_page)
-    offline_page.check("#done-3")
+    tick(offline_page, "#done-3")
     offline_page.wait_for_function(
         "() => JSON.parse(localStorage.getItem('netcom-checklist')).migrations[0].items['3'].done === true"
     )

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 # The index test asks for the top 3 of a model of lunr's scoring; the real lunr ranks a little differently
 # (it weighs section titles and term frequency its own way), so the browser asks for the first five results.
 TOP = 5
+SEARCH_TIMEOUT_MS = 90_000
 
 
 @pytest.mark.parametrize(("lang", "query", "expected"), SEARCH_CASES, ids=[f"{c[0]}:{c[1]}" for c in SEARCH_CASES])
@@ -24,7 +25,8 @@ def test_search_box_finds_the_expected_page(
     page.goto(base_url + ("en/" if lang == "en" else ""))
     page.click("label.md-search__icon, .md-search__input")
     page.fill("input.md-search__input", query)
-    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    # The theme's search worker builds the index first: 30 s was not enough while the machine was loaded.
+    page.wait_for_selector(".md-search-result__item", timeout=SEARCH_TIMEOUT_MS)
     page.wait_for_timeout(300)  # results render in one go after the worker answers
     links = page.eval_on_selector_all(
         ".md-search-result__list > .md-search-result__item > a", "items => items.map(a => a.href)"

@@ -17,6 +17,7 @@ from .conftest import (
     start_checklist,
     stored,
     stored_text,
+    tick,
     wait_python,
     wait_shown,
 )
@@ -79,7 +80,7 @@ def test_without_local_storage_the_checklist_works_in_memory_and_says_so(
     expect(page.locator("#nc-alerts")).to_contain_text("保存できない")
     page.fill("#checklist-domain", "memory.example")
     page.press("#checklist-domain", "Tab")
-    page.check("#done-1")
+    tick(page, "#done-1")
     expect(page.locator("#status-1")).to_have_text("完了")
     expect(page.locator("#nc-progress-text")).to_have_text("1 / 12 完了")
 
@@ -130,7 +131,7 @@ def test_actions_on_old_data_before_python_are_replayed_after_migration(context:
     gate = PythonGate(context)
     page = context.new_page()
     open_checklist(page, base_url, ready=False)
-    page.check("#done-3")
+    tick(page, "#done-3")
     gate.release()
     wait_python(page)
     page.wait_for_function("() => JSON.parse(localStorage.getItem('netcom-checklist')).version === 2")
@@ -147,7 +148,7 @@ def test_full_quota_tells_the_user_and_leaves_the_old_value_intact(context: Brow
     page = context.new_page()
     open_checklist(page, base_url)
     page.evaluate(FULL_QUOTA)
-    page.check("#done-2")
+    tick(page, "#done-2")
     expect(page.locator("#nc-alerts")).to_contain_text("保存容量が足りない")
     assert stored_text(page) == saved
     expect(page.locator("#done-2")).to_be_checked()  # the change is still on screen, to export
@@ -161,7 +162,7 @@ def test_full_quota_before_python_is_ready_also_keeps_the_old_value(context: Bro
     gate = PythonGate(context)
     page = context.new_page()
     open_checklist(page, base_url, ready=False)
-    page.check("#done-1")
+    tick(page, "#done-1")
     expect(page.locator("#nc-alerts")).to_contain_text("保存容量が足りない")
     assert stored_text(page) == saved
     gate.release()
@@ -170,7 +171,7 @@ def test_full_quota_before_python_is_ready_also_keeps_the_old_value(context: Bro
 def _assert_python_failed_but_ticking_works(page: Page, base_url: str) -> None:
     expect(page.locator("[data-nc-python-status]")).to_contain_text("開始できませんでした")
     start_checklist(page, "fallback.example")
-    page.check("#done-1")
+    tick(page, "#done-1")
     expect(page.locator("#nc-progress-text")).to_have_text("1 / 12 完了")
     page.reload()
     wait_shown(page)

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
-from .conftest import PythonGate, document, open_checklist, preset_storage, record, stored
+from .conftest import (
+    PYTHON_READY_TIMEOUT_MS,
+    PythonGate,
+    document,
+    open_checklist,
+    preset_storage,
+    record,
+    stored,
+    tick,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +33,7 @@ def _two_tabs(context: BrowserContext, base_url: str, *, ready: bool = True) -> 
 def test_a_tick_in_one_tab_shows_in_the_other(context: BrowserContext, base_url: str) -> None:
     """Ticking in tab A updates tab B through the storage event, without a reload."""
     first, second = _two_tabs(context, base_url)
-    first.check("#done-1")
+    tick(first, "#done-1")
     expect(second.locator("#done-1")).to_be_checked()
     expect(second.locator("#nc-progress-text")).to_have_text("1 / 12 完了")
 
@@ -36,9 +45,11 @@ def test_ticks_in_both_tabs_at_once_are_all_kept(context: BrowserContext, base_u
     second.evaluate("document.querySelector('#done-2').click()")
     first.evaluate("document.querySelector('#done-5').click()")
     second.evaluate("document.querySelector('#done-7').click()")
+    # Four ticks from two tabs go through Python one after another: generous on a loaded machine (30 s was hit).
     first.wait_for_function(
         "() => ['1','2','5','7'].every(n => JSON.parse(localStorage.getItem('netcom-checklist')).migrations[0]"
-        ".items[n].done)"
+        ".items[n].done)",
+        timeout=PYTHON_READY_TIMEOUT_MS,
     )
     for tab in (first, second):
         for number in (1, 2, 5, 7):
@@ -50,9 +61,9 @@ def test_ticks_in_both_tabs_before_python_is_ready_are_all_kept(context: Browser
     """While Python starts, both tabs write through the JavaScript writer; neither overwrites the other."""
     gate = PythonGate(context)
     first, second = _two_tabs(context, base_url, ready=False)
-    first.check("#done-1")
-    second.check("#done-2")
-    first.check("#done-3")
+    tick(first, "#done-1")
+    tick(second, "#done-2")
+    tick(first, "#done-3")
     items = stored(first)["migrations"][0]["items"]
     assert [items[n]["done"] for n in ("1", "2", "3")] == [True, True, True]
     expect(second.locator("#done-3")).to_be_checked()

@@ -17,7 +17,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PYTHON_READY_TIMEOUT_MS, REPO, _build_site, record
+from tests.browser.conftest import (
+    ACTION_TIMEOUT_MS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PYTHON_READY_TIMEOUT_MS,
+    REPO,
+    _build_site,
+    record,
+)
 
 from .dnslab import ADDR, DnsLab
 
@@ -69,7 +77,7 @@ def in_lab(lab: DnsLab, site: Path, scenario: Callable[[Page, str], None]) -> No
                         )
                         try:
                             context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
-                            context.set_default_timeout(20_000)
+                            context.set_default_timeout(ACTION_TIMEOUT_MS)
                             page = context.new_page()
                             record(page)
                             scenario(page, f"http://{ADDR.site}:{server.server_address[1]}/")
