@@ -47,7 +47,7 @@ lint: setup ## ruff + mypy (strict on checklist_app)
 	$(BIN)/mypy
 
 test-py: build system-deps ## pytest in CPython: unit, slow properties, site, browser and DNS tests
-	NC_SITE_DIR=site $(BIN)/python -m pytest -p no:cacheprovider -n 2 --dist loadfile
+	NC_SITE_DIR=site $(BIN)/python -m pytest -p no:cacheprovider -n 2 --dist loadgroup --durations=30
 
 test-pyodide: build ## The same unit tests inside Pyodide under Node
 	node scripts/pyodide_pytest.mjs

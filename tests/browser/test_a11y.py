@@ -49,10 +49,24 @@ def test_every_page_is_listed(site_root: Path) -> None:
     assert len(pages) >= 30
 
 
-def test_no_serious_violation_on_any_page(page: Page, base_url: str, site_root: Path) -> None:
-    """axe-core: no serious or critical violation on any built page, Japanese and English."""
+# The page list is split into shards so that both test workers share it (one shard's pages in one context,
+# as before); together the shards cover every page _pages() lists, which test_every_page_is_listed guards.
+SHARDS = 4
+
+
+def test_shards_cover_every_page_once(site_root: Path) -> None:
+    """Every listed page falls in exactly one shard."""
+    pages = _pages(site_root)
+    shards = [pages[shard::SHARDS] for shard in range(SHARDS)]
+    assert sorted(url for shard in shards for url in shard) == sorted(pages)
+    assert all(shards)
+
+
+@pytest.mark.parametrize("shard", range(SHARDS), ids=lambda shard: f"shard{shard + 1}of{SHARDS}")
+def test_no_serious_violation_on_any_page(page: Page, base_url: str, site_root: Path, shard: int) -> None:
+    """axe-core: no serious or critical violation on any built page, Japanese and English (a quarter each)."""
     problems = {}
-    for url in _pages(site_root):
+    for url in _pages(site_root)[shard::SHARDS]:
         page.goto(base_url + url)
         page.wait_for_load_state("load")
         found = _serious(page)

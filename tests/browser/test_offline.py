@@ -33,7 +33,8 @@ from .conftest import (
     wait_shown,
 )
 
-pytestmark = pytest.mark.browser
+# One pytest-xdist worker runs this file (`make test-py` uses --dist loadgroup): the offline profile is made once.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("offline")]
 
 SAVED = document({"domain": "offline.example", "items": {1: {"done": True, "date": "2026-12-01", "note": "保存済み"}}})
 STEP = "steps/2-domain-transfer/"

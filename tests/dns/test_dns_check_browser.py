@@ -32,7 +32,8 @@ from .dnslab import ADDR, DnsLab
 # tests.browser.conftest put scripts/ on sys.path (it is not a package).
 from serve import make_server  # isort: skip
 
-pytestmark = [pytest.mark.dns, pytest.mark.browser]
+# One pytest-xdist worker runs every DNS test (`make test-py` uses --dist loadgroup): one lab per run, as before.
+pytestmark = [pytest.mark.dns, pytest.mark.browser, pytest.mark.xdist_group("dnslab")]
 
 DOMAIN = "customer.test"
 DOH_HOSTS = (ADDR.doh_old, ADDR.doh_new)

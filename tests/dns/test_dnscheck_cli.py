@@ -20,7 +20,8 @@ from checklist_app.dnscheck import Server, udp_transport
 
 from .dnslab import ADDR, NEW_NS, OLD_NS, DnsLab
 
-pytestmark = pytest.mark.dns
+# One pytest-xdist worker runs every DNS test (`make test-py` uses --dist loadgroup): one lab per run, as before.
+pytestmark = [pytest.mark.dns, pytest.mark.xdist_group("dnslab")]
 
 TWO_RESOLVERS = ("--resolver", ADDR.resolver_old, "--resolver", ADDR.resolver_new)
 

@@ -36,7 +36,8 @@ from .dnslab import (
     require_binaries,
 )
 
-pytestmark = pytest.mark.dns
+# One pytest-xdist worker runs every DNS test (`make test-py` uses --dist loadgroup): one lab per run, as before.
+pytestmark = [pytest.mark.dns, pytest.mark.xdist_group("dnslab")]
 
 
 def a_of(reply: dns.message.Message) -> set[str]:

@@ -1,0 +1,15 @@
+"""Suite-wide collection order.
+
+``make test-py`` hands tests one at a time to two pytest-xdist workers (``--dist loadgroup``). The long property
+tests (marked ``slow``, up to ~220 s each) go first, so that no worker picks one up near the end while the other
+has nothing left: both then finish at about the same time. The order of tests never changes what they check.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Move the ``slow`` tests to the front, keeping the collection order within each part."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
