@@ -173,26 +173,31 @@ START = "http://127.0.0.1:8000/assets/py-start.js"
 VIEW = "http://127.0.0.1:8000/assets/checklist-view.js"
 
 
-def test_long_frame_of_the_theme_alone_is_not_pythons() -> None:
-    """A 90 ms frame with 72 ms of Material's bundle would be 18 ms without it: the theme's, even if app.js ran."""
-    frames = [[100.0, 90.0, 40.0, [[BUNDLE, 72.0], [APP, 3.0]]]]
-    assert bench.python_long_frames(frames, 50.0, 5000.0) == (0, 1, 0)
+def test_long_frame_is_blamed_on_whoever_ran_the_most_script() -> None:
+    """Material's DOMContentLoaded work (152 ms) with app.js (17 ms) in one 232 ms frame is the theme's long task;
+    the strict count still notes that our glue ran in it."""
+    frames = [[913.0, 232.0, 135.0, [[APP, 17.0], [BUNDLE, 152.0], [BUNDLE, 7.0]]]]
+    assert bench.python_long_frames(frames, 50.0, 5000.0) == (0, 1, 0, 1)
 
 
-def test_long_frame_where_our_python_glue_ran_counts_against_python() -> None:
-    """A long frame in which app.js or py-start.js ran is Python's, even when most of it is not script."""
+def test_long_frame_where_our_glue_ran_the_most_is_pythons() -> None:
+    """A long frame whose largest script is app.js or py-start.js is Python's, even when most of it is rendering."""
     frames = [
         [100.0, 120.0, 70.0, [[APP, 90.0]]],
-        [400.0, 80.0, 30.0, [[START, 2.0]]],  # a little glue, then 78 ms of rendering: still Python's frame
-        [900.0, 130.0, 80.0, [[BUNDLE, 40.0], [APP, 60.0]]],  # 90 ms without the bundle: still long
+        [400.0, 80.0, 30.0, [[START, 2.0]]],  # a little glue, then 78 ms of rendering it caused
+        [900.0, 130.0, 80.0, [[BUNDLE, 40.0], [APP, 60.0]]],
     ]
-    assert bench.python_long_frames(frames, 50.0, 5000.0) == (3, 0, 0)
+    assert bench.python_long_frames(frames, 50.0, 5000.0) == (3, 0, 0, 3)
 
 
 def test_long_frame_without_python_glue_is_the_pages() -> None:
-    """Parsing, layout or the early checklist view, with no glue in the frame, is the page's own work."""
-    frames = [[100.0, 80.0, 30.0, []], [300.0, 70.0, 20.0, [[VIEW, 30.0]]]]
-    assert bench.python_long_frames(frames, 50.0, 5000.0) == (0, 0, 2)
+    """Parsing or layout with no script, or the early checklist view, is the page's own work."""
+    frames = [
+        [100.0, 80.0, 30.0, []],
+        [300.0, 70.0, 20.0, [[VIEW, 30.0]]],
+        [500.0, 90.0, 30.0, [[VIEW, 30.0], [APP, 5.0]]],
+    ]
+    assert bench.python_long_frames(frames, 50.0, 5000.0) == (0, 0, 3, 1)
 
 
 def test_long_frames_outside_the_window_or_short_are_ignored() -> None:
@@ -203,4 +208,4 @@ def test_long_frames_outside_the_window_or_short_are_ignored() -> None:
         [500.0, 50.0, 0.0, [[APP, 50.0]]],  # not longer than 50 ms
         [90.0, 70.0, 20.0, [[APP, 60.0]]],  # overlaps the start of the window: counts
     ]
-    assert bench.python_long_frames(frames, 100.0, 5000.0) == (1, 0, 0)
+    assert bench.python_long_frames(frames, 100.0, 5000.0) == (1, 0, 0, 1)
