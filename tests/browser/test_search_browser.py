@@ -25,6 +25,9 @@ def test_search_box_finds_the_expected_page(
     page.goto(base_url + ("en/" if lang == "en" else ""))
     page.click("label.md-search__icon, .md-search__input")
     page.fill("input.md-search__input", query)
+    # Material reads the box on keyup, focus and when its index is ready; fill() sends only `input`. A reader's last
+    # key sends keyup: without it the query was never read when the index was ready before the fill (CI, 90 s).
+    page.press("input.md-search__input", "End")
     # The theme's search worker builds the index first: 30 s was not enough while the machine was loaded.
     page.wait_for_selector(".md-search-result__item", timeout=SEARCH_TIMEOUT_MS)
     page.wait_for_timeout(300)  # results render in one go after the worker answers
