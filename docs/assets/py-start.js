@@ -33,11 +33,12 @@
     tag.dataset.ncPython === "checklist" ? "checklist" : (tag.dataset.ncPackages || "").split(/\s+/).filter(Boolean);
   try {
     if (typeof WebAssembly !== "object") throw new Error("no WebAssembly");
-    const worker = new Worker(new URL("py-worker.js", tag.src), { type: "module" });
+    const indexURL = new URL(`../pyodide/${tag.dataset.ncPyodide}/`, tag.src).href;
+    // What to load travels in the worker's name, read as soon as the worker runs (py-worker.js says why).
+    const name = JSON.stringify({ indexURL, packages });
+    const worker = new Worker(new URL("py-worker.js", tag.src), { type: "module", name });
     worker.addEventListener("message", deliver);
     worker.addEventListener("error", deliver);
-    const indexURL = new URL(`../pyodide/${tag.dataset.ncPyodide}/`, tag.src).href;
-    worker.postMessage({ type: "init", indexURL, packages });
     early.worker = worker;
   } catch (error) {
     early.error = String(error);
