@@ -367,6 +367,31 @@ def _site_root(config: Any) -> Path:
     return site.parent if lang != "ja" and site.name == lang else site
 
 
+# py-start.js's tag: the template writes it only on the pages that start Python (checklist form, tool forms).
+_PYTHON_PAGE = re.compile(r'<script\b[^>]*\sdata-nc-python="')
+# Material's search worker in its config block: "search": "<base>assets/javascripts/workers/search.<hash>.min.js".
+_MATERIAL_SEARCH = re.compile(r'("search": ")([^"]*/workers/)(search\.[0-9a-f]+\.min\.js)(")')
+
+
+def hold_search_on_python_pages(output: str) -> str:
+    """On a page that starts Python, point Material's search worker at ``nc-search.js#material=<its worker>``.
+
+    nc-search.js runs Material's worker unchanged but holds the index build until Python has started (or the
+    reader opens search): on two cores the build slowed Python's start. Other pages are left as they are.
+    """
+    if not _PYTHON_PAGE.search(output):
+        return output
+    held, count = _MATERIAL_SEARCH.subn(r"\1\2nc-search.js#material=\3\4", output, count=1)
+    if count != 1:
+        raise ValueError("Material's search worker was not found in the page's config (theme changed?)")
+    return held
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    """Pages that start Python hold the search index build until Python is ready (see nc-search.js)."""
+    return hold_search_on_python_pages(output)
+
+
 def on_post_build(config: Any, **kwargs: Any) -> None:
     """Redirect stubs for both languages; the root 404 page stays Japanese whatever language was built last;
     each page links one bundled stylesheet (scripts/css_bundle.py); the service worker carries a hash of the built

@@ -1045,6 +1045,29 @@ function fixThemeA11y() {
   window.addEventListener("resize", markScrollable);
 }
 
+// On the pages that start Python, Material's search index (about a second of CPU) is built only after Python has
+// started: assets/javascripts/workers/nc-search.js holds it until this page says "go" on the channel, which it does
+// once Python is ready or has failed, or at once when the reader turns to search (focus on the box, search opened).
+// A worker that starts after that asks, and is answered "go".
+function releaseSearchAfterPython() {
+  if (typeof BroadcastChannel !== "function") return; // nc-search.js then does not wait either
+  const channel = new BroadcastChannel("netcom-search");
+  let go = false;
+  const release = () => {
+    if (go) return;
+    go = true;
+    channel.postMessage("go");
+  };
+  channel.addEventListener("message", (event) => {
+    if (event.data === "ask" && go) channel.postMessage("go");
+  });
+  python.onChange((state) => {
+    if (state === "ready" || state === "failed") release();
+  });
+  $(".md-search__input")?.addEventListener("focus", release);
+  $("#__search")?.addEventListener("change", release);
+}
+
 function boot() {
   fixThemeA11y();
   const early = takeEarlyEdits(); // before anything here draws over what the reader did meanwhile
@@ -1088,6 +1111,7 @@ function boot() {
       if (state === "failed") fallBack();
     });
     showPythonState("starting");
+    releaseSearchAfterPython();
     python.start(); // the worker py-start.js started; what it loads was decided there (from the template)
     prefillFromHash(tools);
     window.addEventListener("hashchange", () => prefillFromHash(tools));

@@ -46,6 +46,9 @@ function loadedURLs() {
       if (search) {
         const worker = new URL(search, location.href);
         urls.push(worker.href);
+        // On pages that start Python the worker is nc-search.js, which imports Material's (named in its fragment).
+        const material = new URLSearchParams(worker.hash.slice(1)).get("material");
+        if (material) urls.push(new URL(material, worker).href);
         // The search worker imports Material's lunr support for the site's languages (ja + en: tinyseg for ja).
         for (const file of ["min/lunr.stemmer.support.min.js", "min/lunr.multi.min.js", "min/lunr.ja.min.js", "tinyseg.js"])
           urls.push(new URL(`../lunr/${file}`, worker).href);
