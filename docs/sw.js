@@ -22,6 +22,7 @@ const SCOPE = new URL(self.registration.scope);
 const RUNTIME_DIR = /^pyodide\/\d+(\.\d+)*[a-z0-9.]*\//;
 const RUNTIME_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"];
 const OFFLINE = { ja: "offline/", en: "en/offline/" };
+const SEARCH_FILE = /^(assets\/javascripts\/(lunr|workers)\/[^/]+(\/[^/]+)?\.js|search\/search_index\.json)$/;
 
 const inScope = (url) => url.origin === SCOPE.origin && url.pathname.startsWith(SCOPE.pathname);
 const sitePath = (url) => url.pathname.slice(SCOPE.pathname.length);
@@ -146,7 +147,9 @@ async function keep({ page = null, urls = [], runtime = null }) {
   if (pageURL && inScope(pageURL)) stored += await keepOne(keyOf(pageURL), PAGES);
   for (const href of urls) {
     const url = new URL(href, SCOPE);
-    if (inScope(url)) stored += await keepOne(keyOf(url), cacheFor(sitePath(url)));
+    // Search files may be downloaded if missing: on the pages that start Python the index is built only after Python
+    // is ready (assets/javascripts/workers/nc-search.js), so its scripts may not have been loaded yet.
+    if (inScope(url)) stored += await keepOne(keyOf(url), cacheFor(sitePath(url)), SEARCH_FILE.test(sitePath(url)));
   }
   const indexURL = runtime && new URL(runtime, SCOPE);
   if (indexURL && inScope(indexURL) && RUNTIME_DIR.test(sitePath(indexURL))) {

@@ -377,7 +377,9 @@ def hold_search_on_python_pages(output: str) -> str:
     """On a page that starts Python, point Material's search worker at ``nc-search.js#material=<its worker>``.
 
     nc-search.js runs Material's worker unchanged but holds the index build until Python has started (or the
-    reader opens search): on two cores the build slowed Python's start. Other pages are left as they are.
+    reader opens search): on two cores the build slowed Python's start. Other pages are left as they are. The
+    fragment tells offline.js which file nc-search.js imports (so both are kept for offline use); nc-search.js
+    itself has the name written in by :func:`stamp_search_worker`.
     """
     if not _PYTHON_PAGE.search(output):
         return output
@@ -387,6 +389,34 @@ def hold_search_on_python_pages(output: str) -> str:
     return held
 
 
+_WORKERS = Path("assets") / "javascripts" / "workers"
+_STAMP = re.compile(r'(const material = ")[^"]*(";)')
+
+
+def stamp_search_worker(site: Path) -> str | None:
+    """Write the name of Material's search worker into the built ``nc-search.js`` (which imports it); return it.
+
+    A site without ``nc-search.js`` (a test's throw-away site) is left alone. With it, exactly one
+    ``search.<hash>.min.js`` must be beside it; anything else fails the build.
+    """
+    folder = site / _WORKERS
+    wrapper = folder / "nc-search.js"
+    if not wrapper.is_file():
+        return None
+    found = sorted(
+        p.name for p in folder.glob("search.*.min.js") if re.fullmatch(r"search\.[0-9a-f]+\.min\.js", p.name)
+    )
+    if len(found) != 1:
+        raise ValueError(f"expected one Material search worker in {folder}, found {found}")
+    text = wrapper.read_text(encoding="utf-8")
+    stamped, count = _STAMP.subn(rf"\g<1>{found[0]}\g<2>", text, count=1)
+    if count != 1:
+        raise ValueError(f'{wrapper}: no `const material = "…";` to stamp')
+    if stamped != text:
+        wrapper.write_text(stamped, encoding="utf-8")
+    return found[0]
+
+
 def on_post_page(output: str, page: Any, config: Any) -> str:
     """Pages that start Python hold the search index build until Python is ready (see nc-search.js)."""
     return hold_search_on_python_pages(output)
@@ -394,8 +424,8 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
 
 def on_post_build(config: Any, **kwargs: Any) -> None:
     """Redirect stubs for both languages; the root 404 page stays Japanese whatever language was built last;
-    each page links one bundled stylesheet (scripts/css_bundle.py); the service worker carries a hash of the built
-    site (scripts/sw_stamp.py; the last language's build wins)."""
+    each page links one bundled stylesheet (scripts/css_bundle.py); nc-search.js names Material's search worker; the
+    service worker carries a hash of the built site (scripts/sw_stamp.py; the last language's build wins)."""
     _write_redirects(config)
     root_404 = Path(config.site_dir) / "404.html"
     lang = _lang_of_build(config)
@@ -405,4 +435,5 @@ def on_post_build(config: Any, **kwargs: Any) -> None:
         for path, body in _JA_404.items():
             Path(path).write_bytes(body)
     bundle_site(_site_root(config))
+    stamp_search_worker(_site_root(config))
     stamp_service_worker(_site_root(config))

@@ -188,6 +188,18 @@ def test_the_offline_page_lists_the_saved_pages_of_its_language(offline_page: Pa
     expect(saved.locator("a", has_text="チェックリスト")).to_have_count(1)
 
 
+def test_search_works_offline_on_the_checklist(offline_page: Page, base_url: str) -> None:
+    """The search index, its worker and its scripts were kept on the first visit (built after Python started), so
+    search finds the hosts manual offline."""
+    open_checklist(offline_page, base_url, ready=False)
+    offline_page.click("label.md-search__icon, .md-search__input")
+    offline_page.fill("input.md-search__input", "hosts")
+    offline_page.press("input.md-search__input", "End")  # Material reads the box on keyup
+    offline_page.wait_for_selector(".md-search-result__item", timeout=PYTHON_READY_TIMEOUT_MS)
+    links = offline_page.eval_on_selector_all(".md-search-result__item > a", "a => a.map(x => x.href)")
+    assert any("/manuals/hosts/" in href for href in links)
+
+
 def test_offline_pages_have_no_csp_violation_or_script_error(offline_page: Page, base_url: str) -> None:
     """The cached checklist and the offline page keep the strict CSP and run without a violation or error."""
     open_checklist(offline_page, base_url, ready=False)

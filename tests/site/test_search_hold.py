@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from scripts.mkdocs_hooks import hold_search_on_python_pages
+from scripts.mkdocs_hooks import hold_search_on_python_pages, stamp_search_worker
 
-from .sitelib import iter_pages, parse_page
+from .sitelib import REPO, iter_pages, parse_page
 
 pytestmark = pytest.mark.site
 
@@ -54,6 +54,9 @@ def test_python_pages_start_the_holding_worker_and_others_materials_own(site_dir
             )
             assert material, rel
             assert (site_dir / WORKERS / material.group(1)).is_file()
+            # The built wrapper imports that same file (stamped at build; its source has a placeholder).
+            wrapper = (site_dir / WORKERS / "nc-search.js").read_text(encoding="utf-8")
+            assert f'const material = "{material.group(1)}";' in wrapper
         else:
             other_pages.append(rel)
             assert re.fullmatch(re.escape(WORKERS) + r"search\.[0-9a-f]+\.min\.js", path), rel
@@ -89,3 +92,37 @@ def test_the_hook_rewrites_only_the_worker_name() -> None:
     )
     held = hold_search_on_python_pages(page)
     assert held == page.replace("search.a7633da7.min.js", "nc-search.js#material=search.a7633da7.min.js")
+
+
+def test_stamping_names_the_one_material_worker_and_is_idempotent(tmp_path: Path) -> None:
+    """The build writes Material's worker name into nc-search.js; a second stamp changes nothing."""
+    folder = tmp_path / WORKERS
+    folder.mkdir(parents=True)
+    source = (REPO / "docs" / WORKERS / "nc-search.js").read_text(encoding="utf-8")
+    (folder / "nc-search.js").write_text(source, encoding="utf-8")
+    (folder / "search.0123abcd.min.js").write_text("// Material", encoding="utf-8")
+    (folder / "search.0123abcd.min.js.map").write_text("{}", encoding="utf-8")
+    assert stamp_search_worker(tmp_path) == "search.0123abcd.min.js"
+    once = (folder / "nc-search.js").read_text(encoding="utf-8")
+    assert 'const material = "search.0123abcd.min.js";' in once
+    assert once.replace("search.0123abcd.min.js", "search.MATERIAL.min.js") == source
+    stamp_search_worker(tmp_path)
+    assert (folder / "nc-search.js").read_text(encoding="utf-8") == once
+
+
+def test_stamping_fails_with_no_or_two_material_workers(tmp_path: Path) -> None:
+    """No Material worker, or two of them, stops the build instead of shipping a wrapper that imports the wrong one."""
+    folder = tmp_path / WORKERS
+    folder.mkdir(parents=True)
+    (folder / "nc-search.js").write_text('const material = "search.MATERIAL.min.js";', encoding="utf-8")
+    with pytest.raises(ValueError, match="one Material search worker"):
+        stamp_search_worker(tmp_path)
+    (folder / "search.aa.min.js").write_text("", encoding="utf-8")
+    (folder / "search.bb.min.js").write_text("", encoding="utf-8")
+    with pytest.raises(ValueError, match="one Material search worker"):
+        stamp_search_worker(tmp_path)
+
+
+def test_a_site_without_the_wrapper_is_left_alone(tmp_path: Path) -> None:
+    """A throw-away site (no nc-search.js, no Material worker) builds: nothing to stamp."""
+    assert stamp_search_worker(tmp_path) is None

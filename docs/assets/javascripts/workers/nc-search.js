@@ -15,10 +15,10 @@
 
 (() => {
   const RELEASE_AFTER_MS = 10_000;
-  // Named in the fragment (never sent, so the HTTP cache and the service worker see one URL for every page).
-  const material = new URLSearchParams(self.location.hash.slice(1)).get("material") || "";
-  // Only a file name of Material's own worker in this folder: never another path or origin.
-  if (!/^search\.[0-9a-f]+\.min\.js$/.test(material)) throw new Error(`nc-search.js: bad material=${material}`);
+  // Material's worker in this folder: written here by the build (scripts/mkdocs_hooks.py, stamp_search_worker). Not
+  // read from this worker's URL: a copy served by the service worker (offline) has lost the URL's fragment.
+  const material = "search.MATERIAL.min.js";
+  if (!/^search\.[0-9a-f]+\.min\.js$/.test(material)) throw new Error(`nc-search.js: not stamped (${material})`);
 
   const held = [];
   let released = false;
