@@ -5,7 +5,8 @@ Run after ``mkdocs build`` (``make build`` does both). Writes::
     site/pyodide/<pyodide version>/
         pyodide.mjs pyodide.asm.mjs pyodide.asm.wasm python_stdlib.zip   # from node_modules/pyodide
         pyodide-lock.json          # exactly our packages, made with pyodide-lock's add_wheels tooling
-        wheels/*.whl               # checklist_app (content-hash build tag) + the pinned "site" wheels
+        wheels/*.whl               # checklist_app (byte-compiled for Pyodide, content-hash build tag)
+                                   # + the pinned "site" wheels
 
 and ``build/pyodide-test/manifest.json`` telling ``scripts/pyodide_pytest.mjs`` where the runtime and the
 pinned "test" wheels (pytest, hypothesis, ...) are. Pins and sha256 hashes live in ``wheels.lock``.
@@ -36,6 +37,7 @@ __all__ = [
     "RUNTIME_FILES",
     "PinnedWheel",
     "build",
+    "compile_for_pyodide",
     "load_pins",
     "main",
     "pyodide_version",
@@ -47,6 +49,7 @@ NPM_PYODIDE = ROOT / "node_modules" / "pyodide"
 PINS_FILE = ROOT / "wheels.lock"
 CACHE_DIR = ROOT / "build" / "wheels-cache"
 OWN_WHEEL_DIR = ROOT / "build" / "wheels"
+COMPILED_WHEEL_DIR = ROOT / "build" / "wheels-compiled"
 TEST_MANIFEST = ROOT / "build" / "pyodide-test" / "manifest.json"
 GZIP_SIZES_CACHE = ROOT / "build" / "pyodide-gzip-sizes.json"
 
@@ -220,6 +223,29 @@ def build_own_wheel() -> Path:
     return wheels[0]
 
 
+def compile_for_pyodide(wheel: Path) -> Path:
+    """Our wheel byte-compiled by Pyodide's CPython (scripts/pyodide_compile.mjs + pyodide_compile.py), cached.
+
+    The browser imports it straight from the zip without compiling a module (see docs/assets/py-worker.js). The
+    cache key is the source wheel's sha256, the runtime version and the compile script's bytes.
+    """
+    script = ROOT / "scripts" / "pyodide_compile.py"
+    key = hashlib.sha256(
+        f"{sha256_of(wheel)}\0{pyodide_version()}\0{sha256_of(script)}\0{sha256_of(script.with_suffix('.mjs'))}".encode()
+    ).hexdigest()
+    COMPILED_WHEEL_DIR.mkdir(parents=True, exist_ok=True)
+    target = COMPILED_WHEEL_DIR / wheel.name
+    stamp = COMPILED_WHEEL_DIR / "key.json"
+    if stamp.is_file() and target.is_file() and json.loads(stamp.read_text(encoding="utf-8")).get(target.name) == key:
+        return target
+    for old in COMPILED_WHEEL_DIR.glob("*.whl"):
+        old.unlink()
+    command = ["node", str(script.with_suffix(".mjs")), str(wheel), str(target)]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    stamp.write_text(json.dumps({target.name: key}), encoding="utf-8")
+    return target
+
+
 def _content_named(wheel: Path) -> str:
     """Our wheel's file name with a build tag from its sha256, e.g. checklist_app-0.1.0-0ab12cd34ef56-py3-none-any.whl.
 
@@ -297,7 +323,7 @@ def build(site_dir: Path, test_manifest: Path | None = TEST_MANIFEST, *, quiet: 
     pins = load_pins()
     _check_pins_match_pyproject(pins)
     cached = fetch_pinned(pins)
-    own = build_own_wheel()
+    own = compile_for_pyodide(build_own_wheel())
 
     out_dir = site_dir / "pyodide" / version
     wheel_dir = out_dir / WHEELS_SUBDIR

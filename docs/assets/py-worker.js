@@ -69,13 +69,45 @@ function fetchWheels(names) {
   return names.map((name) => ({ name, bytes: fetchWheel(indexURL, lockEntry(lock, name)) }));
 }
 
+// Our own wheel is byte-compiled for this runtime at build (scripts/pyodide_compile.py: sourceless .pyc modules) and
+// imported straight from the zip (zipimport): the wheel file is written into Pyodide's file system before Python
+// starts (loadPyodide's fsInit) and a .pth file puts it on sys.path. Nothing is unpacked and no module is compiled:
+// unpack + import took ~90 ms, the zip import of the compiled modules ~25 ms (Node). Other wheels are unpacked.
+const OWN_WHEEL = "checklist-app";
+const OWN_ZIP = "/lib/checklist_app.whl";
+
+function zipInstaller(own) {
+  const installer = {
+    error: null,
+    // Called by Pyodide before Python starts (also when it restores a snapshot); an error is kept and thrown after
+    // loadPyodide, with its own message (a wheel that did not download or did not match the lock).
+    fsInit: async (FS, { sitePackages }) => {
+      try {
+        FS.writeFile(OWN_ZIP, await own.bytes);
+        FS.writeFile(`${sitePackages}/checklist_app.pth`, `${OWN_ZIP}\n`);
+      } catch (error) {
+        installer.error = error;
+      }
+    },
+    async check() {
+      if (installer.error) throw installer.error;
+      // A restored interpreter already has the zip on sys.path (and its directory read): the file must be there.
+      if (!pyodide.FS.analyzePath(OWN_ZIP).exists) pyodide.FS.writeFile(OWN_ZIP, await own.bytes);
+      context.installed.add(own.name);
+    },
+  };
+  return installer;
+}
+
 async function installFetched(fetched) {
+  let unpacked = 0;
   for (const { name, bytes } of fetched) {
     if (context.installed.has(name)) continue;
     pyodide.unpackArchive(await bytes, "wheel");
     context.installed.add(name);
+    unpacked += 1;
   }
-  pyodide.runPython("import importlib; importlib.invalidate_caches()");
+  if (unpacked) pyodide.runPython("import importlib; importlib.invalidate_caches()");
 }
 
 // --- IndexedDB: one snapshot per kind of page ("slot"), replaced when its key changes -----------------------
@@ -190,11 +222,14 @@ async function start({ indexURL, packages, snapshot = true }) {
     imports,
   });
   const fetched = fetchWheels(names); // downloads run while the runtime starts
+  const own = zipInstaller(fetched.find((wheel) => wheel.name === OWN_WHEEL));
+  const others = fetched.filter((wheel) => wheel.name !== OWN_WHEEL);
   const { loadPyodide } = await runtime;
   const options = {
     indexURL,
     lockFileContents: lock,
     packageBaseUrl: indexURL,
+    fsInit: own.fsInit,
     stdout: () => {},
     stderr: (line) => console.warn("[python]", line),
   };
@@ -219,7 +254,8 @@ async function start({ indexURL, packages, snapshot = true }) {
     try {
       pyodide = await loadPyodide({ ...options, _loadSnapshot: stored, createPyodideModule: await growingModule() });
       mark("runtime");
-      await installFetched(fetched);
+      await own.check();
+      await installFetched(others);
       mark("packages");
       dispatch = pyodide.pyimport("checklist_app.browser").dispatch;
       const answer = JSON.parse(dispatch(JSON.stringify({ op: "ping" })));
@@ -237,7 +273,8 @@ async function start({ indexURL, packages, snapshot = true }) {
   if (!pyodide) {
     pyodide = await loadPyodide({ ...options, _makeSnapshot: snapshot });
     mark("runtime");
-    await installFetched(fetched);
+    await own.check();
+    await installFetched(others);
     mark("packages");
     for (const name of imports) pyodide.pyimport(name);
     dispatch = pyodide.pyimport("checklist_app.browser").dispatch;

@@ -7,6 +7,7 @@ request outside it refused, as the browser must.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import importlib.util
 import json
@@ -16,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+import zipfile
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -254,3 +256,79 @@ def test_missing_wheel_fails_loudly_instead_of_using_a_cdn(runtime_dir: Path, tm
     report = _run_node(copy)
     assert report["remote"] == [] and report["version"] is None
     assert any("jpholiday" in message for message in report["errors"])
+
+
+def _own_wheel(runtime_dir: Path, lock: dict[str, Any]) -> Path:
+    return runtime_dir / lock["packages"]["checklist-app"]["file_name"]
+
+
+def test_own_wheel_holds_a_compiled_module_for_every_source_module(runtime_dir: Path, lock: dict[str, Any]) -> None:
+    """checklist_app ships byte-compiled (scripts/pyodide_compile.py): one unchecked-hash .pyc per module of the
+    repo's package, no .py, and a RECORD whose hashes and sizes match every file (read back with zipfile)."""
+    sources = {f"checklist_app/{p.name}c" for p in (REPO / "checklist_app").glob("*.py")}
+    with zipfile.ZipFile(_own_wheel(runtime_dir, lock)) as wheel:
+        names = wheel.namelist()
+        assert {n for n in names if n.endswith((".py", ".pyc"))} == sources
+        for name in sources:
+            header = wheel.read(name)[:16]
+            assert int.from_bytes(header[4:8], "little") == 0b01, name  # PEP 552: hash-based, unchecked
+        record_name = next(n for n in names if n.endswith(".dist-info/RECORD"))
+        rows = [line.split(",") for line in wheel.read(record_name).decode("utf-8").splitlines()]
+        assert sorted(row[0] for row in rows) == sorted(names)
+        for path, digest, size in rows:
+            if path == record_name:
+                assert (digest, size) == ("", "")
+                continue
+            data = wheel.read(path)
+            expected = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode("ascii")
+            assert (digest, int(size)) == (f"sha256={expected}", len(data)), path
+
+
+# The worker's way (docs/assets/py-worker.js): the wheel file written before Python starts (fsInit), a .pth putting it
+# on sys.path, the package imported from the zip. Then, inside Pyodide's CPython, each compiled module's magic and
+# source hash are compared with the repo's source (mounted read-only at /repo).
+NODE_ZIP_IMPORT = r"""
+import { readFileSync } from "node:fs";
+const [runtimeDir, wheelPath, repo] = process.argv.slice(1);
+const { loadPyodide } = await import(`file://${runtimeDir}/pyodide.mjs`);
+const bytes = new Uint8Array(readFileSync(wheelPath));
+const pyodide = await loadPyodide({
+  indexURL: `${runtimeDir}/`, lockFileURL: `${runtimeDir}/pyodide-lock.json`, packageBaseUrl: `${runtimeDir}/`,
+  fsInit: (FS, { sitePackages }) => {
+    FS.writeFile("/lib/checklist_app.whl", bytes);
+    FS.writeFile(`${sitePackages}/checklist_app.pth`, "/lib/checklist_app.whl\n");
+  },
+});
+pyodide.FS.mkdirTree("/repo");
+pyodide.mountNodeFS("/repo", repo);
+console.log(pyodide.runPython(`
+import importlib.util, json, zipfile
+import checklist_app.browser as browser
+ping = json.loads(browser.dispatch(json.dumps({"op": "ping"})))
+wrong = []
+with zipfile.ZipFile("/lib/checklist_app.whl") as wheel:
+    for name in wheel.namelist():
+        if name.endswith(".pyc"):
+            pyc = wheel.read(name)
+            source = open("/repo/" + name[:-1], "rb").read()
+            if pyc[:4] != importlib.util.MAGIC_NUMBER or pyc[8:16] != importlib.util.source_hash(source):
+                wrong.append(name)
+json.dumps({"ping": ping.get("ok"), "origin": browser.__spec__.origin, "wrong": wrong})
+`));
+"""
+
+
+def test_pyodide_imports_the_compiled_modules_from_the_zip(runtime_dir: Path, lock: dict[str, Any]) -> None:
+    """In Pyodide (Node), imported the worker's way, checklist_app comes from the .pyc inside the wheel, answers a
+    ping, and every .pyc carries Pyodide's magic number and the hash of the repo's source of that module."""
+    result = subprocess.run(
+        ["node", "--input-type=module", "-e", NODE_ZIP_IMPORT, str(runtime_dir), str(_own_wheel(runtime_dir, lock)),
+         str(REPO)],
+        capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    assert result.returncode == 0 and lines, f"node failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+    report = json.loads(lines[-1])
+    assert report["ping"] is True
+    assert report["origin"] == "/lib/checklist_app.whl/checklist_app/browser.pyc"
+    assert report["wrong"] == []

@@ -1,0 +1,62 @@
+"""Byte-compile a pure-Python wheel for the interpreter that runs this module: ``compile_wheel(source, target)``.
+
+The build (scripts/build_pyodide.py) runs it inside Pyodide under Node (scripts/pyodide_compile.mjs), so the
+bytecode is Pyodide's CPython's: a wheel compiled by the build machine's CPython would be refused ("bad magic
+number"). Every module ``x.py`` becomes ``x.pyc`` in its place (a sourceless module: imported without compiling, also
+straight from the zip), as an unchecked-hash pyc (PEP 552: never compared with a source that is not there). Everything
+else is copied as is, in the same order, with the same zip timestamps; RECORD is rewritten for the new files. The
+same wheel and interpreter give the same bytes, so the wheel's content-hash name stays stable.
+
+Measured (Node, Pyodide 314): importing checklist_app.browser took 41-95 ms from source, 21-29 ms from these pycs.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib.util
+import marshal
+import zipfile
+from pathlib import Path
+
+__all__ = ["compile_source", "compile_wheel"]
+
+_FLAGS_UNCHECKED_HASH = 0b01  # PEP 552: hash-based, check_source off
+
+
+def compile_source(source: bytes, filename: str) -> bytes:
+    """The unchecked-hash ``.pyc`` bytes of one module's source, for the running interpreter."""
+    code = compile(source, filename, "exec", dont_inherit=True, optimize=0)
+    header = importlib.util.MAGIC_NUMBER + _FLAGS_UNCHECKED_HASH.to_bytes(4, "little")
+    return header + importlib.util.source_hash(source) + marshal.dumps(code)
+
+
+def _record_line(name: str, data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode("ascii")
+    return f"{name},sha256={digest},{len(data)}"
+
+
+def compile_wheel(source: str | Path, target: str | Path) -> list[str]:
+    """Write ``target``: wheel ``source`` with every module compiled to a sourceless ``.pyc``; return their names."""
+    compiled: list[str] = []
+    with zipfile.ZipFile(source) as wheel:
+        entries: list[tuple[zipfile.ZipInfo, bytes]] = []
+        record_name = next((i.filename for i in wheel.infolist() if i.filename.endswith(".dist-info/RECORD")), None)
+        if record_name is None:
+            raise ValueError(f"{source}: no .dist-info/RECORD (not a wheel)")
+        for info in wheel.infolist():
+            data = wheel.read(info)
+            if info.filename.endswith(".py") and ".dist-info/" not in info.filename:
+                pyc = zipfile.ZipInfo(info.filename + "c", date_time=info.date_time)
+                pyc.external_attr = info.external_attr
+                entries.append((pyc, compile_source(data, info.filename)))
+                compiled.append(pyc.filename)
+            else:
+                entries.append((info, data))
+    lines = [_record_line(info.filename, data) for info, data in entries if info.filename != record_name]
+    record = ("\n".join([*lines, f"{record_name},,"]) + "\n").encode("utf-8")
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+        for info, data in entries:
+            info.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(info, record if info.filename == record_name else data, compresslevel=9)
+    return compiled
