@@ -22,6 +22,7 @@ import gzip
 import hashlib
 import importlib.util
 import json
+import logging
 import os
 import re
 import shutil
@@ -30,6 +31,7 @@ import sys
 import tempfile
 import time
 import tomllib
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -275,7 +277,19 @@ def write_lock(out_dir: Path, wheels: list[Path]) -> Path:
 
     upstream = json.loads((NPM_PYODIDE / LOCK_NAME).read_text(encoding="utf-8"))
     empty = PyodideLockSpec(info=InfoSpec.from_dict(upstream["info"]), packages={})
-    spec = add_wheels_to_spec(empty, wheels, base_path=out_dir)
+    # pyodide-lock finds a wheel's import names from its .py files; our byte-compiled wheel has only .pyc files (it
+    # would warn and record none): they come from the wheel's own top_level.txt instead, and none at all fails.
+    quiet = _DropMessage("failed to parse top level import name")
+    logging.getLogger("pyodide_lock.utils").addFilter(quiet)
+    try:
+        spec = add_wheels_to_spec(empty, wheels, base_path=out_dir)
+    finally:
+        logging.getLogger("pyodide_lock.utils").removeFilter(quiet)
+    for package in spec.packages.values():
+        if not package.imports:
+            package.imports = _top_level_names(out_dir / package.file_name)
+        if not package.imports:
+            raise BuildError(f"{package.file_name}: no import names (no .py files and no top_level.txt)")
     lock_path = out_dir / LOCK_NAME
     spec.to_json(lock_path, indent=1)
     written = json.loads(lock_path.read_text(encoding="utf-8"))
@@ -283,6 +297,26 @@ def write_lock(out_dir: Path, wheels: list[Path]) -> Path:
         if "://" in package["file_name"] or package["file_name"].startswith("/"):
             raise BuildError(f"lock entry {package['name']} points outside the runtime folder: {package['file_name']}")
     return lock_path
+
+
+class _DropMessage(logging.Filter):
+    """Drops log records whose message contains ``text``."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.text not in record.getMessage()
+
+
+def _top_level_names(wheel: Path) -> list[str]:
+    """The import names a wheel declares in ``*.dist-info/top_level.txt`` (empty when it has none)."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = [n for n in archive.namelist() if n.endswith(".dist-info/top_level.txt")]
+        if not names:
+            return []
+        return [line.strip() for line in archive.read(names[0]).decode("utf-8").splitlines() if line.strip()]
 
 
 def _gzip_size(path: Path, cache: dict[str, int]) -> int:

@@ -262,6 +262,14 @@ def _own_wheel(runtime_dir: Path, lock: dict[str, Any]) -> Path:
     return runtime_dir / lock["packages"]["checklist-app"]["file_name"]
 
 
+def test_every_lock_entry_names_its_import_names(lock: dict[str, Any]) -> None:
+    """Each package lists what it is imported as (checklist_app's comes from top_level.txt: its wheel has no .py)."""
+    imports = {name: entry["imports"] for name, entry in lock["packages"].items()}
+    assert imports["checklist-app"] == ["checklist_app"]
+    assert imports["dnspython"] == ["dns"] and imports["python-dateutil"] == ["dateutil"]
+    assert all(imports.values())
+
+
 def test_own_wheel_holds_a_compiled_module_for_every_source_module(runtime_dir: Path, lock: dict[str, Any]) -> None:
     """checklist_app ships byte-compiled (scripts/pyodide_compile.py): one unchecked-hash .pyc per module of the
     repo's package, no .py, and a RECORD whose hashes and sizes match every file (read back with zipfile)."""
