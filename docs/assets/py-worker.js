@@ -18,7 +18,6 @@ const DB_STORE = "snapshots";
 
 let dispatch = null; // checklist_app.browser.dispatch once Python is ready
 let pyodide = null;
-let starting = null;
 let context = null; // { indexURL, lock, installed: Set<string> }
 let pendingSnapshot = null; // { slot, key } when this start should store a snapshot once ready
 
@@ -308,11 +307,9 @@ async function storeSnapshot() {
   }
 }
 
-// Starts Python once; "ready" (or "failed") is posted once.
+// Starts Python (once: the module runs once); "ready" or "failed" is posted once.
 function begin(config) {
-  if (starting) return;
-  starting = start(config);
-  starting.then(
+  start(config).then(
     (phases) => {
       self.postMessage({ type: "ready", phases });
       setTimeout(storeSnapshot, 0);
@@ -323,9 +320,7 @@ function begin(config) {
 
 self.addEventListener("message", (event) => {
   const message = event.data || {};
-  if (message.type === "init") {
-    begin(message);
-  } else if (message.type === "call") {
+  if (message.type === "call") {
     let response;
     if (!dispatch) {
       response = JSON.stringify({ ok: false, errors: [{ field: "_form", message: "Python is not ready" }] });
@@ -348,7 +343,8 @@ self.addEventListener("message", (event) => {
   try {
     config = JSON.parse(self.name || "null");
   } catch {
-    config = null; // not ours: wait for an "init" message
+    config = null;
   }
   if (config && typeof config.indexURL === "string") begin(config);
+  else self.postMessage({ type: "failed", message: "py-worker.js: no {indexURL, packages} in the worker's name" });
 }
