@@ -46,6 +46,7 @@ __all__ = [
     "render_markdown",
     "sample_storage_text",
     "summarize",
+    "wait_until_quiet",
 ]
 
 REPO = Path(__file__).resolve().parents[1]
@@ -67,6 +68,14 @@ STEP_PATH = "steps/2-domain-transfer/"
 THEME_WARMUP_PATH = ""  # the overview page: a reader usually arrives at a step page from it
 READY_TIMEOUT_MS = 90_000
 SETTLE_MS = 1500  # after the last awaited event: lets lazy fetches (search index, …) finish before counting bytes
+# Before each timed navigation the machine must be quiet: a new browser context opens a new (headless) window,
+# and Chromium 156 starts that window's own UI there (a WebUI omnibox-popup renderer: ~1.3 s of CPU in its
+# first ~1.5 s, seen in a trace). A reader's browser window is open before they type the address, so that work
+# is not part of a page load; on 2 cores it would otherwise run against whichever page is measured.
+QUIET_BUSY_FRACTION = 0.10  # all cores together, from /proc/stat
+QUIET_WINDOW_S = 0.25
+QUIET_WINDOWS = 2  # consecutive quiet windows
+QUIET_CAP_S = 5.0  # a machine that never gets quiet is measured anyway (and the report counts it)
 
 # The top-level keys of report.json, each the median of its metric (issue 6 names these).
 HEADLINE_METRICS = (
@@ -205,6 +214,41 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         lines.append(f"| `{name}` | {' | '.join(cells)} | {len(summary['runs'])} |")
     lines += ["", "What each figure means: `bench/README.md`.", ""]
     return "\n".join(lines)
+
+
+def wait_until_quiet(
+    read_cpu: Any,
+    sleep: Any = time.sleep,
+    *,
+    busy_fraction: float = QUIET_BUSY_FRACTION,
+    window_s: float = QUIET_WINDOW_S,
+    windows: int = QUIET_WINDOWS,
+    cap_s: float = QUIET_CAP_S,
+) -> tuple[float, bool]:
+    """Wait until ``windows`` consecutive windows of ``window_s`` had the CPU busy less than ``busy_fraction``
+    of the time (``read_cpu()`` returns cumulative ``(busy, total)`` ticks, as /proc/stat counts them), at most
+    ``cap_s``. Returns ``(seconds waited, quiet)``; ``quiet`` is False when the cap was reached first."""
+    waited = 0.0
+    quiet_in_a_row = 0
+    busy, total = read_cpu()
+    while waited < cap_s:
+        sleep(window_s)
+        waited += window_s
+        busy_now, total_now = read_cpu()
+        elapsed = total_now - total
+        fraction = (busy_now - busy) / elapsed if elapsed > 0 else 0.0
+        busy, total = busy_now, total_now
+        quiet_in_a_row = quiet_in_a_row + 1 if fraction < busy_fraction else 0
+        if quiet_in_a_row >= windows:
+            return waited, True
+    return waited, False
+
+
+def proc_stat_cpu() -> tuple[int, int]:
+    """Cumulative (busy, total) CPU ticks of all cores from /proc/stat (idle and iowait are not busy)."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        fields = [int(x) for x in stat.readline().split()[1:]]
+    return sum(fields) - fields[3] - fields[4], sum(fields)
 
 
 def sample_storage_text(today: date | None = None) -> str:
@@ -495,6 +539,17 @@ def _settle(page: Any) -> None:
     page.wait_for_timeout(SETTLE_MS)
 
 
+def _quiet(samples: dict[str, list[float]]) -> None:
+    """Before a timed navigation: let the browser's own start-up work (a new window's UI) and the previous
+    visit's trailing work end first (``wait_until_quiet``); the wait and whether it got quiet are reported."""
+    if not Path("/proc/stat").is_file():
+        time.sleep(1.0)
+        return
+    waited, quiet = wait_until_quiet(proc_stat_cpu)
+    samples.setdefault("quiet_wait_ms", []).append(waited * 1000)
+    samples.setdefault("quiet_not_reached", []).append(0.0 if quiet else 1.0)
+
+
 def _context(browser: Any, base: str | None = None, state: str | None = None) -> Any:
     options: dict[str, Any] = {
         "viewport": {"width": 1280, "height": 900},
@@ -591,11 +646,13 @@ def measure_browser(site: Path, runs: int, samples: dict[str, list[float]], note
             # Bare runtime, cold then warm: a fresh context (profile) on the empty page, then the same again.
             context = _context(browser)
             page = context.new_page()
+            _quiet(samples)
             bare_cold, bare_worker = _bare_visit(page, bare_base)
             add("bare_runtime_cold_ms", bare_cold)
             add("bare_runtime_cold_worker_ms", bare_worker)
             bare_long = page.evaluate("(window.__ncLong || []).length")
             add("bare_page_long_tasks", bare_long)
+            _quiet(samples)
             bare_warm, _ = _bare_visit(page, bare_base)
             add("bare_runtime_warm_ms", bare_warm)
             context.close()
@@ -603,11 +660,13 @@ def measure_browser(site: Path, runs: int, samples: dict[str, list[float]], note
             # The checklist with 5 saved migrations: cold (new profile), then warm (same context again).
             context = _context(browser, base, state)
             page = context.new_page()
+            _quiet(samples)
             start = log.mark()
             cold = _checklist_visit(page, base + CHECKLIST_PATH)
             snapshot = _wait_snapshot(page)
             _settle(page)
             first = _bytes(log.since(start))
+            _quiet(samples)
             warm = _checklist_visit(page, base + CHECKLIST_PATH)
             context.close()
             starts[f"cold:{cold['start']}"] = starts.get(f"cold:{cold['start']}", 0) + 1

@@ -209,3 +209,57 @@ def test_long_frames_outside_the_window_or_short_are_ignored() -> None:
         [90.0, 70.0, 20.0, [[APP, 60.0]]],  # overlaps the start of the window: counts
     ]
     assert bench.python_long_frames(frames, 100.0, 5000.0) == (1, 0, 0, 1)
+
+
+class FakeCpu:
+    """/proc/stat as a list of per-window busy fractions: each sleep advances 100 ticks of all cores."""
+
+    def __init__(self, fractions: list[float]) -> None:
+        self.fractions = list(fractions)
+        self.busy = 0
+        self.total = 0
+        self.slept: list[float] = []
+
+    def read(self) -> tuple[int, int]:
+        return self.busy, self.total
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        fraction = self.fractions.pop(0) if self.fractions else 1.0
+        self.busy += round(100 * fraction)
+        self.total += 100
+
+
+def test_quiet_after_two_quiet_windows_in_a_row() -> None:
+    # busy (a new window's UI starting), one quiet window, busy again, then quiet twice: 5 windows waited
+    cpu = FakeCpu([0.9, 0.05, 0.6, 0.02, 0.01, 0.9])
+    waited, quiet = bench.wait_until_quiet(cpu.read, cpu.sleep, window_s=0.25, windows=2, cap_s=5.0)
+    assert quiet is True
+    assert waited == pytest.approx(5 * 0.25)
+    assert len(cpu.slept) == 5
+
+
+def test_quiet_machine_waits_only_the_windows() -> None:
+    cpu = FakeCpu([0.0, 0.0, 0.0])
+    assert bench.wait_until_quiet(cpu.read, cpu.sleep, window_s=0.25, windows=2, cap_s=5.0) == (0.5, True)
+
+
+def test_busy_machine_stops_at_the_cap_and_says_so() -> None:
+    cpu = FakeCpu([0.5] * 100)
+    waited, quiet = bench.wait_until_quiet(cpu.read, cpu.sleep, window_s=0.25, windows=2, cap_s=2.0)
+    assert quiet is False
+    assert waited == pytest.approx(2.0)
+    assert len(cpu.slept) == 8
+
+
+def test_threshold_is_a_fraction_of_all_cores() -> None:
+    # 12 % busy is not quiet at the default 10 %, quiet at 15 %
+    cpu = FakeCpu([0.12] * 40)
+    assert bench.wait_until_quiet(cpu.read, cpu.sleep, cap_s=1.0)[1] is False
+    cpu = FakeCpu([0.12] * 40)
+    assert bench.wait_until_quiet(cpu.read, cpu.sleep, busy_fraction=0.15, cap_s=1.0)[1] is True
+
+
+def test_proc_stat_reader_counts_busy_below_total() -> None:
+    busy, total = bench.proc_stat_cpu()
+    assert 0 < busy < total
