@@ -1,6 +1,6 @@
 """Benchmark the built site in headless Chromium: saved state, Python start, long tasks, bytes, build time.
 
-``make bench`` runs ``make build`` then ``.venv/bin/python scripts/bench.py [--runs 5] [--build-runs 3]``.
+``make bench`` runs ``make build`` then ``.venv/bin/python scripts/bench.py [--runs 9] [--build-runs 3]``.
 Writes ``bench/report.json`` (figures: each metric's median at the top level, and ``metrics`` with
 min/median/max/runs) and ``bench/report.md`` (a short summary, each target of issue 6 met / not met).
 ``bench/README.md`` says what every figure means and how it is measured.
@@ -784,7 +784,7 @@ def machine_info() -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description="Benchmark the built site in headless Chromium (issue 6).")
-    parser.add_argument("--runs", type=int, default=5, help="browser runs (default 5)")
+    parser.add_argument("--runs", type=int, default=9, help="browser runs (default 9)")
     parser.add_argument("--build-runs", type=int, default=3, help="mkdocs build runs (default 3)")
     parser.add_argument("--site", type=Path, default=REPO / "site", help="built site (default: site/)")
     parser.add_argument("--out", type=Path, default=REPO / "bench", help="report folder (default: bench/)")

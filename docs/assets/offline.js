@@ -71,11 +71,15 @@ function ask(worker, message) {
   });
 }
 
+// Registered only once the page has loaded and, on Python pages, once Python is ready (or has failed): the
+// worker's install and activation, its claim of this page and its fetch handler in the path of the Python
+// worker's downloads would otherwise share the CPU with the first visit's Python start (measured: ~150-180 ms of
+// service-worker thread in that window, issue 6). Nothing is lost by waiting: keeping copies from the HTTP cache.
 async function keepThisPage() {
-  await navigator.serviceWorker.register(new URL("sw.js", root), { scope: root.pathname });
-  const registration = await navigator.serviceWorker.ready;
   await loaded();
   await pythonSettled();
+  await navigator.serviceWorker.register(new URL("sw.js", root), { scope: root.pathname });
+  const registration = await navigator.serviceWorker.ready;
   const { urls, runtime } = loadedURLs();
   const page = location.href.split("#")[0];
   const answer = await ask(registration.active, { type: "keep", page, urls, runtime });
