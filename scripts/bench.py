@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
@@ -42,6 +42,7 @@ __all__ = [
     "evaluate_targets",
     "main",
     "paired_ratios",
+    "proc_stat_cpu",
     "python_long_frames",
     "render_markdown",
     "sample_storage_text",
@@ -217,8 +218,8 @@ def render_markdown(report: Mapping[str, Any]) -> str:
 
 
 def wait_until_quiet(
-    read_cpu: Any,
-    sleep: Any = time.sleep,
+    read_cpu: Callable[[], tuple[int, int]],
+    sleep: Callable[[float], None] = time.sleep,
     *,
     busy_fraction: float = QUIET_BUSY_FRACTION,
     window_s: float = QUIET_WINDOW_S,
