@@ -316,16 +316,18 @@ def make_server(
     gzip_enabled: bool = False,
     quiet: bool = True,
     connect_src: tuple[str, ...] = (),
+    handler_class: type[SiteRequestHandler] | None = None,
 ) -> http.server.ThreadingHTTPServer:
     """A threading HTTP server for ``root`` (port 0 picks a free port); call ``serve_forever()`` to run it.
 
     ``connect_src``: extra origins the pages may fetch from (the DoH resolvers of the DNS check page).
+    ``handler_class``: a subclass of :class:`SiteRequestHandler` (tests/engines adds its in-page probe with one).
     """
     directory = Path(root).resolve()
     if not directory.is_dir():
         raise FileNotFoundError(f"{directory} is not a folder: build the site first (make build)")
     handler = partial(
-        SiteRequestHandler,
+        handler_class or SiteRequestHandler,
         directory=str(directory),
         csp=csp,
         gzip_enabled=gzip_enabled,

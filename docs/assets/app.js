@@ -48,7 +48,10 @@ const {
   writeDoc,
 } = globalThis.ncChecklist;
 
-const START_TIMEOUT_MS = 60000;
+// A first start is slow on a phone on a mobile network (38-46 s measured with Chromium's phone emulation) and in
+// WebKit (13-26 s on an idle desktop here, over 60 s under load): only a start that never ends is a failure.
+// Until then the page works without Python and says it is still preparing.
+const START_TIMEOUT_MS = 300000;
 
 // ---------------------------------------------------------------------------------------------------------
 // Clock: "today" is the customer's own calendar day; Python never reads a clock.
@@ -285,6 +288,7 @@ const python = {
     if (this.state === "failed") return;
     this.state = "failed";
     this.reason = reason;
+    window.ncPython = { ...window.ncPython, failed: String(reason) };
     document.documentElement.dataset.ncPython = "failed";
     if (this.worker) this.worker.terminate();
     for (const resolve of this.calls.values()) resolve({ ok: false, errors: [{ field: "_form", message: T.unavailable }] });
@@ -917,6 +921,11 @@ function setupTool(form) {
     }
     for (const [key, text] of Object.entries(answer.outputs || {})) {
       for (const out of $$(`[data-nc-output="${CSS.escape(key)}"]`, section)) out.textContent = text;
+    }
+    // The state is set on the section itself, not left to a selector (see tools.css: WebKit's :has(:empty)).
+    for (const results of $$(".nc-results", section)) {
+      const shown = $$("[data-nc-primary]", results).some((out) => out.textContent !== "");
+      results.toggleAttribute("data-nc-answered", shown);
     }
     for (const list of $$("[data-nc-warnings]", section)) {
       list.textContent = "";
