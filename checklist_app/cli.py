@@ -295,7 +295,7 @@ def _build_parser() -> argparse.ArgumentParser:
     for kind, default, example in (
         ("ns", Text("弊社のネームサーバ", "Net-com's name servers"), "ns1.example.jp"),
         ("a", Text("新しいネームサーバの応答", "what the new name servers answer"), "192.0.2.10"),
-        ("aaaa", Text("新しいネームサーバの応答", "what the new name servers answer"), "2001:db8::10"),
+        ("aaaa", Text("新しいネームサーバの応答", "what the new name servers answer"), "2001:db8:1::10"),
         ("mx", Text("新しいネームサーバの応答", "what the new name servers answer"), "10 mail.example.jp"),
         ("txt", Text("確認しない", "not checked"), "v=spf1 …"),
     ):
