@@ -542,7 +542,7 @@ def run_check(
     # New name servers: the expected NS. Old ones: given, else whatever is shown that is not new.
     new_hosts = list(given.ns)
     old_source: OldSource = "given" if given_old.ns else "delegation"
-    old_hosts = list(given_old.ns) or [n for n in [*names, *shown_ns] if n not in new_hosts]
+    old_hosts = list(given_old.ns) or list(dict.fromkeys(n for n in [*names, *shown_ns] if n not in new_hosts))
     hosts = list(dict.fromkeys([*names, *new_hosts, *old_hosts]))
     missing = [n for n in hosts if not glue.get(n)]
     located = _resolve_hosts(missing, resolver_list, send, wait, ipv6, workers).addresses if missing else {}

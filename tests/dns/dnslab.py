@@ -150,13 +150,19 @@ OLD_RECORDS: Final = Records(
     mx=((10, PROVIDER.old_mail_host_example),),
     txt=("v=spf1 a:mail.oldhost.example ~all",),
 )
+# The customer's own values on the new provider's servers (their Server Account Information): deliberately none of
+# the provider's example values, so a check that used an example as its expectation would fail against the lab.
 NEW_RECORDS: Final = Records(
     ns=NEW_NS,
-    a=(PROVIDER.web_ipv4_example,),
-    aaaa=(PROVIDER.web_ipv6_example,),
-    mx=((10, PROVIDER.mail_host_example),),
-    txt=("v=spf1 a:mail01.net-com.example ~all",),
+    a=("198.51.100.20",),
+    aaaa=("2001:db8:2::20",),
+    mx=((10, "mail02.net-com.example"),),
+    txt=("v=spf1 a:mail02.net-com.example ~all",),
 )
+if {PROVIDER.web_ipv4_example, PROVIDER.web_ipv6_example} & {*NEW_RECORDS.a, *NEW_RECORDS.aaaa} or any(
+    host == PROVIDER.mail_host_example for _, host in NEW_RECORDS.mx
+):
+    raise LabError("the lab's new records must not be the provider's example values")
 
 
 class _Broken:
