@@ -746,7 +746,7 @@ def evaluate(
     expected: Expected | None = None,
     old: Expected | None = None,
     roles: Mapping[str, str] | None = None,
-    sources: Mapping[str, str] | None = None,
+    sources: Mapping[RecordType, Source] | None = None,
 ) -> Report:
     """Judge every server's answers and give the verdict.
 
