@@ -616,7 +616,7 @@ def zone_problem(domain: str, observation: Observation) -> Text | None:
     return _ZONE_NO_SOA
 
 
-def _answer_values(kind: RecordType, qname: dns.name.Name, message: dns.message.Message) -> list[str]:
+def _answer_values(kind: RecordType, message: dns.message.Message) -> list[str]:
     target = dns.rdatatype.from_text(kind)
     return _found_values(kind, [r for r in message.answer if r.rdtype == target and r.rdclass == dns.rdataclass.IN])
 
@@ -631,7 +631,7 @@ def authoritative_values(domain: str, rdtype: str, observation: Observation) -> 
         return None
     if message.rcode() != dns.rcode.NOERROR or not message.flags & dns.flags.AA:
         return None
-    return tuple(_answer_values(kind, qname, message))
+    return tuple(_answer_values(kind, message))
 
 
 def learn_old(domain: str, answers: Mapping[str, Mapping[str, Observation]], expected: Expected) -> Expected:
@@ -663,7 +663,7 @@ def _plain_values(kind: RecordType, qname: dns.name.Name, observation: Observati
     message = _read(observation, qname, kind)
     if isinstance(message, tuple) or message.rcode() != dns.rcode.NOERROR or message.flags & dns.flags.TC:
         return []
-    return _answer_values(kind, qname, message)
+    return _answer_values(kind, message)
 
 
 def _role(role: str) -> Role:
