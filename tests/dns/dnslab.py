@@ -60,6 +60,7 @@ __all__ = [
     "BROKEN",
     "DEAD_NS",
     "DEFAULT_DOMAINS",
+    "GIVEN_NS",
     "NEW_NS",
     "NEW_RECORDS",
     "NXDOMAIN_NAME",
@@ -113,6 +114,9 @@ ADDR: Final = _Addresses()
 # Host names in the parent's "example." zone (authoritative A records there, so no glue is needed).
 OLD_NS: Final = ("ns1.oldhost.example", "ns2.oldhost.example")
 NEW_NS: Final = PROVIDER.nameservers
+# Other names of the new provider's servers (same addresses), as in the report of issue #13: staff pass them as
+# --expect-ns, and the check must learn the new values from them.
+GIVEN_NS: Final = ("ns1.new-dns.test", "ns2.new-dns.test")
 SILENT_NS: Final = "ns.silent.example"
 DEAD_NS: Final = "ns.dead.example"
 SERVFAIL_NS: Final = "ns.servfail.example"
@@ -203,6 +207,8 @@ DEFAULT_DOMAINS: Final[tuple[LabDomain, ...]] = (
     LabDomain("broken.test", NEW_NS, OLD_RECORDS, BROKEN),
     # Delegated to a server that never answers: timeouts.
     LabDomain("slow.test", (SILENT_NS,), None, None),
+    # Already switched everywhere, to name servers given with --expect-ns (not the provider's default names).
+    LabDomain("given-ns.test", GIVEN_NS, replace(OLD_RECORDS, ns=OLD_NS), replace(NEW_RECORDS, ns=GIVEN_NS)),
 )
 
 _PARENT_HOSTS: Final[Mapping[str, str]] = {
@@ -212,6 +218,8 @@ _PARENT_HOSTS: Final[Mapping[str, str]] = {
     OLD_NS[1]: ADDR.old_auth[1],
     NEW_NS[0]: ADDR.new_auth[0],
     NEW_NS[1]: ADDR.new_auth[1],
+    GIVEN_NS[0]: ADDR.new_auth[0],
+    GIVEN_NS[1]: ADDR.new_auth[1],
     SILENT_NS: ADDR.silent,
     DEAD_NS: ADDR.dead,
     SERVFAIL_NS: ADDR.servfail,

@@ -21,7 +21,7 @@ from checklist_app.dns import TIMEOUT
 from checklist_app.dnscheck import Server, udp_transport
 from checklist_app.provider import PROVIDER
 
-from .dnslab import ADDR, NEW_NS, NEW_RECORDS, OLD_NS, OLD_RECORDS, DnsLab
+from .dnslab import ADDR, GIVEN_NS, NEW_NS, NEW_RECORDS, OLD_NS, OLD_RECORDS, DnsLab
 
 # One pytest-xdist worker runs every DNS test (`make test-py` uses --dist loadgroup): one lab per run, as before.
 pytestmark = [pytest.mark.dns, pytest.mark.xdist_group("dnslab")]
@@ -89,6 +89,19 @@ def test_switched_without_expect_a_learns_the_new_values(dns_lab: DnsLab) -> Non
     assert PROVIDER.web_ipv4_example not in data["expected"]["A"]
     assert data["new_zone"] == "served" and all(s["serves_zone"] for s in data["new_servers"])
     assert {r["code"] for r in data["results"]} == {"new"}
+
+
+def test_the_issue_case_with_expect_ns_is_switched(dns_lab: DnsLab) -> None:
+    """Issue #13 as reported: switched to name servers given with --expect-ns, no --expect-a: 切替完了, exit 0."""
+    args = ("--expect-ns", GIVEN_NS[0], "--expect-ns", GIVEN_NS[1])
+    proc = dnscheck("given-ns.test", *args, resolvers=("--resolver", ADDR.resolver_new))
+    assert_clean(proc)
+    assert proc.returncode == 0, proc.stdout
+    assert f"■ A  新: {NEW_A}（新しいネームサーバの応答）" in proc.stdout
+    assert "判定: 切替完了" in proc.stdout
+    data = as_json(dnscheck("given-ns.test", *args, "--json"))
+    assert (data["expected_source"]["NS"], data["expected_source"]["A"]) == ("given", "new_authoritative")
+    assert data["exit_code"] == 0 and {r["code"] for r in data["results"]} == {"new"}
 
 
 def test_switched_after_the_caches_are_flushed(dns_lab: DnsLab) -> None:
