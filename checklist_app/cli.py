@@ -61,12 +61,30 @@ _W: dict[str, Text] = {
     "delegation": Text("委任先 (NS)", "Delegated to (NS)"),
     "none": Text("（なし）", "(none)"),
     "expected": Text("期待値", "expected"),
+    "new_value": Text("新", "new"),
+    "old_value": Text("旧", "old"),
+    "unknown": Text("不明", "unknown"),
+    "new_servers": Text("新しいネームサーバ", "New name servers"),
+    "old_servers": Text("旧ネームサーバ", "Old name servers"),
+    "serves_zone": Text("ゾーンあり", "serves the zone"),
+    "labels": Text(
+        "新 = 新しいネームサーバの値 / 旧 = 旧ネームサーバの値 / 不一致 = どちらとも違う値 / 混在 = 新と旧の両方",
+        "new = the new name servers' values / old = the old name servers' values / other = neither / "
+        "mixed = both new and old",
+    ),
     "verdict": Text("判定", "Verdict"),
     "next": Text("次にすること", "What to do next"),
     "server": Text("サーバ", "Server"),
     "role": Text("種別", "Role"),
     "result": Text("結果", "Result"),
     "found": Text("応答値 / 詳細", "Found / details"),
+}
+_SOURCES: dict[str, Text] = {
+    "given": Text("指定値", "given"),
+    "new_authoritative": Text("新しいネームサーバの応答", "as the new name servers answer"),
+    "provider": Text("弊社のネームサーバ", "Net-com's name servers"),
+    "old_authoritative": Text("旧ネームサーバの応答", "as the old name servers answer"),
+    "delegation": Text("親ゾーン・リゾルバが示す新しくない委任先", "the delegation shown that is not the new one"),
 }
 _ROLES: dict[str, Text] = {
     "parent": Text("親ゾーン", "parent"),
@@ -252,10 +270,12 @@ def _build_parser() -> argparse.ArgumentParser:
         "dnscheck",
         add_help=False,
         help="DNS 切り替えの確認（実際の DNS サーバへ問い合わせます） / DNS switch-over check (queries real servers)",
-        description="親ゾーン・権威サーバ・リゾルバに問い合わせ、新しい値に切り替わったかを判定します。"
-        "終了コード 0 = すべて切替完了、1 = 未切替・伝播中、2 = エラー / asks the parent zone, the authoritative "
-        "servers and resolvers whether the domain has moved. Exit 0 switched everywhere, 1 not yet or mixed, "
-        "2 error",
+        description="親ゾーン・新旧のネームサーバ・リゾルバに問い合わせ、新しい値に切り替わったかを判定します。"
+        "新しい値 = 新しいネームサーバの応答、旧の値 = 旧ネームサーバの応答。"
+        "終了コード 0 = すべて切替完了、1 = 未切替・伝播中、2 = エラー・新しいゾーンが未設定 / asks the parent zone, "
+        "the new and old name servers and resolvers whether the domain has moved: new values are what the new name "
+        "servers answer, old values what the old ones answer. Exit 0 switched everywhere, 1 not yet or mixed, "
+        "2 error or the new zone is not set up",
     )
     dnscheck.add_argument("domain", metavar="DOMAIN", help="ドメイン名（日本語ドメイン可） / domain name (IDN allowed)")
     dnscheck.add_argument(
@@ -272,34 +292,43 @@ def _build_parser() -> argparse.ArgumentParser:
         help="親ゾーンのサーバ（繰り返し可。省略時: 最初のリゾルバで調べる） / parent zone server (repeatable; "
         "default: found through the first resolver)",
     )
-    for kind, example in (
-        ("ns", "ns1.net-com.example"),
-        ("a", "203.0.113.10"),
-        ("aaaa", "2001:db8::10"),
-        ("mx", "mail01.net-com.example"),
-        ("txt", "v=spf1 …"),
+    for kind, default, example in (
+        ("ns", Text("弊社のネームサーバ", "Net-com's name servers"), "ns1.example.jp"),
+        ("a", Text("新しいネームサーバの応答", "what the new name servers answer"), "192.0.2.10"),
+        ("aaaa", Text("新しいネームサーバの応答", "what the new name servers answer"), "2001:db8:1::10"),
+        ("mx", Text("新しいネームサーバの応答", "what the new name servers answer"), "10 mail.example.jp"),
+        ("txt", Text("確認しない", "not checked"), "v=spf1 …"),
     ):
-        default = Text("確認しない", "not checked") if kind == "txt" else Text("弊社の値", "Net-com's")
         dnscheck.add_argument(
             f"--expect-{kind}",
             action="append",
             metavar="VALUE",
-            help=f"新しい {kind.upper()} の期待値（繰り返し可。省略時: {default.ja}） / expected new {kind.upper()} "
-            f"(repeatable; default: {default.en}), e.g. {example}",
+            help=f"新しい {kind.upper()} の値（繰り返し可。省略時: {default.ja}。書き方の例: {example}） / new "
+            f"{kind.upper()} value (repeatable; default: {default.en}; an example of the form, not a default: "
+            f"{example})",
         )
-    for kind in ("ns", "a", "aaaa", "mx", "txt"):
+    dnscheck.add_argument(
+        "--old-ns",
+        action="append",
+        metavar="NAME",
+        help="旧プロバイダのネームサーバ（繰り返し可。旧の値をここに問い合わせます。省略時: 親ゾーン・リゾルバが示す"
+        "新しくない委任先） / the old provider's name server (repeatable; asked for the old values; default: the "
+        "delegation the parent or a resolver shows that is not the new one)",
+    )
+    for kind in ("a", "aaaa", "mx", "txt"):
         dnscheck.add_argument(
             f"--old-{kind}",
             action="append",
             metavar="VALUE",
-            help=f"旧 {kind.upper()} の値（任意、表示用） / old {kind.upper()} value (optional, for the table)",
+            help=f"旧 {kind.upper()} の値（任意。省略時: 旧ネームサーバの応答） / old {kind.upper()} value (optional; "
+            "default: what the old name servers answer)",
         )
     dnscheck.add_argument(
         "--type",
         action="append",
         metavar="TYPE",
-        help="確認するレコード種別（繰り返し可。省略時: NS A AAAA MX と TXT 期待値があれば TXT） / record types to "
-        "check (repeatable; default: every type with expected values)",
+        help="確認するレコード種別（繰り返し可。省略時: NS A AAAA MX、--expect-txt があれば TXT も） / record types "
+        "to check (repeatable; default: NS A AAAA MX, and TXT with --expect-txt)",
     )
     dnscheck.add_argument(
         "--timeout",
@@ -527,6 +556,7 @@ def _cmd_dnscheck(args: argparse.Namespace) -> int:
     code = lang or "ja"
     resolvers = tuple(parse_server(r, field="resolver") for r in args.resolver) if args.resolver else DEFAULT_RESOLVERS
     parents = tuple(parse_server(p, field="parent") for p in args.parent) if args.parent else None
+    # Only what was typed: every other new value is learnt from the new name servers (never an example value).
     given = {
         k: tuple(getattr(args, f"expect_{k}")) for k in ("ns", "a", "aaaa", "mx", "txt") if getattr(args, f"expect_{k}")
     }
@@ -554,17 +584,33 @@ def _cmd_dnscheck(args: argparse.Namespace) -> int:
     out = [f"{_t('domain', lang)}: {shown}" + (f" ({report.domain})" if shown != report.domain else "")]
     out.append(f"{_t('parents', lang)}: " + (", ".join(s.label for s in check.parents) or _t("none", lang)))
     out.append(f"{_t('delegation', lang)}: " + (", ".join(check.delegation) or _t("none", lang)))
+    for key, side in (("new_servers", check.new_servers), ("old_servers", check.old_servers)):
+        if side or key == "new_servers":
+            shown_servers = [
+                f"{s.server.label} {_t('serves_zone', lang) if s.problem is None else '— ' + s.problem.get(code)}"
+                for s in side
+            ]
+            out.append(f"{_t(key, lang)}: " + ("; ".join(shown_servers) or _t("none", lang)))
     out += [f"  ※ {n.get(code)}" for n in check.notes]
     for kind in check.types:
         results = [r for r in report.results if r.rdtype == kind]
+        new_values = ", ".join(report.expected.values(kind))
+        new_from = _SOURCES[report.sources.get(kind, "given")].get(code)
+        old_values = ", ".join(report.old.values(kind)) or _t("unknown", lang)
+        old_from = check.old_sources.get(kind)
+        old_note = f"（{_SOURCES[old_from].get(code)}）" if old_from and code == "ja" else ""
+        old_note = f" ({_SOURCES[old_from].get(code)})" if old_from and code == "en" else old_note
+        new_note = f"（{new_from}）" if code == "ja" else f" ({new_from})"
         out.append("")
-        out.append(f"■ {kind}  {_t('expected', lang)}: {', '.join(report.expected.values(kind))}")
+        new_part = f"{_t('new_value', lang)}: {new_values}{new_note}"
+        out.append(f"■ {kind}  {new_part}  {_t('old_value', lang)}: {old_values}{old_note}")
         rows = [(_t("server", lang), _t("role", lang), _t("result", lang), _t("found", lang))]
         for r in results:
             shown_found = ", ".join(r.found) if r.code in ("new", "old", "mixed") else r.detail.get(code)
             rows.append((r.server, _ROLES[r.role].get(code), RESULT_LABELS[r.code].get(code), shown_found))
         out.append(_table(rows))
     out.append("")
+    out.append(f"  {_t('labels', lang)}")
     out.append(f"{_t('verdict', lang)}: {result.headline.get(code)}")
     out.append(f"{_t('next', lang)}: {result.advice.get(code)}")
     _write("\n".join(out))

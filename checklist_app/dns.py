@@ -3,8 +3,20 @@
 The transports live elsewhere (UDP/TCP in the staff CLI, DNS-over-HTTPS ``fetch`` in the browser); they send
 the wire bytes :func:`make_query` builds and hand back what they got — a :class:`dns.message.Message`, the
 response's wire bytes, or a transport failure string (:data:`TIMEOUT`, :data:`REFUSED_CONNECTION` or any other
-message) — to :func:`evaluate`, which compares them with the expected new values (and optionally the known old
-ones) per server and record type, and gives an overall verdict with what to do next.
+message) — to :func:`evaluate`, which compares them with the new values and the old ones per server and record
+type, and gives an overall verdict with what to do next.
+
+Where "new" and "old" come from (never from the provider's example values):
+
+* NS: new = the provider's name servers (or the ones given); old = the delegation the parent or a resolver still
+  shows that is not the new one (or the ones given).
+* Every other type: new = what the new provider's authoritative servers answer for the domain
+  (:func:`authoritative_values`, after :func:`zone_problem` said they serve the zone), unless given; old = what the
+  old provider's servers answer. The browser cannot ask authoritative servers: it takes the new values from the
+  customer and learns the old ones from resolvers that still follow the old delegation (:func:`learn_old`).
+
+A resolver's answer equal to the new values is 新, equal to the old ones 旧, and anything else 不一致 (``other``):
+an unknown value is never called old.
 """
 
 from __future__ import annotations
@@ -13,7 +25,7 @@ import base64
 import functools
 import ipaddress
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
@@ -36,6 +48,7 @@ __all__ = [
     "REFUSED_CONNECTION",
     "RESULT_LABELS",
     "ROLES",
+    "SOURCES",
     "TIMEOUT",
     "VERDICT_LABELS",
     "Expected",
@@ -45,13 +58,17 @@ __all__ = [
     "Report",
     "ResultCode",
     "Role",
+    "Source",
     "Verdict",
+    "authoritative_values",
     "build_query",
     "classify",
     "doh_get_url",
     "evaluate",
+    "learn_old",
     "make_query",
     "normalize_domain",
+    "zone_problem",
 ]
 
 RecordType = Literal["NS", "A", "AAAA", "MX", "TXT"]
@@ -60,7 +77,11 @@ RECORD_TYPES: tuple[RecordType, ...] = get_args(RecordType)
 # (which answers with a referral: the NS records sit in the authority section, without the AA bit).
 Role = Literal["resolver", "authoritative", "parent"]
 ROLES: tuple[Role, ...] = get_args(Role)
-ResultCode = Literal["new", "old", "mixed", "no_answer", "error"]
+ResultCode = Literal["new", "old", "mixed", "other", "no_answer", "error"]
+# Where an expected (new) value came from: typed by staff or the customer, what the new provider's authoritative
+# servers answer, or the provider's own name servers (NS only: never an example value of the provider's data).
+Source = Literal["given", "new_authoritative", "provider"]
+SOURCES: tuple[Source, ...] = get_args(Source)
 Verdict = Literal["not_switched", "propagating", "switched"]
 # What a transport hands over: the parsed response, its wire bytes, or why there is none.
 Observation = dns.message.Message | bytes | str
@@ -76,6 +97,7 @@ RESULT_LABELS: dict[ResultCode, Text] = {
     "new": Text("新", "new"),
     "old": Text("旧", "old"),
     "mixed": Text("混在", "mixed"),
+    "other": Text("不一致", "other"),
     "no_answer": Text("応答なし", "no answer"),
     "error": Text("エラー", "error"),
 }
@@ -117,6 +139,16 @@ _NEXT_PROBLEMS = Text(
     "エラーまたは応答なしが {n} 件あります（表をご覧ください）。",
     "{n} checks gave an error or no answer (see the table).",
 )
+_NEXT_OTHER = Text(
+    "{n} 件は新旧どちらの値とも一致しない値を返しています（表の「不一致」をご覧ください）。",
+    "{n} checks returned values that are neither the new nor the old ones (see “other” in the table).",
+)
+_NEXT_ONLY_OTHER = Text(
+    "返っている値が、新しい値とも旧サーバの値とも一致しません。新しい値（『サーバアカウント情報』の値）が正しいか"
+    "ご確認ください（表の「不一致」をご覧ください）。",
+    "The values returned match neither the new values nor the old servers' values. Check that the new values (from "
+    "the Server Account Information) are right (see “other” in the table).",
+)
 _NEXT_LAME = Text(
     "ドメインの NS に登録されたサーバの一部が正しく応答していません（レイムデリゲーション）。弊社までご連絡ください。",
     "A name server listed for the domain does not answer for it (lame delegation): please tell Net-com.",
@@ -156,15 +188,13 @@ _DETAIL_NEW_PARTIAL = Text(
     "新しい値です: {found}（期待値のうち {missing} は返っていません）",
     "the new values: {found} ({missing} expected but not returned)",
 )
-_DETAIL_MIXED = Text(
-    "新旧の値が混在しています: 新 {new} / その他 {other}", "new and other values mixed: new {new}; other {other}"
+_DETAIL_MIXED = Text("新旧の値が混在しています: 新 {new} / 旧 {old}", "new and old values mixed: new {new}; old {old}")
+_DETAIL_OLD = Text("旧サーバの値のままです: {found}", "still the old values: {found}")
+_DETAIL_OTHER = Text(
+    "新旧どちらの値とも一致しません: {found}（新: {new} / 旧: {old}）",
+    "neither the new nor the old values: {found} (new: {new}; old: {old})",
 )
-_DETAIL_OLD_KNOWN = Text("旧サーバの値のままです: {found}", "still the old values: {found}")
-_DETAIL_OLD_UNKNOWN = Text(
-    "新しい値ではありません（既知の旧値とも異なります）: {found}",
-    "not the new values (and not the known old values either): {found}",
-)
-_DETAIL_OLD = Text("新しい値ではありません: {found}", "not the new values: {found}")
+_UNKNOWN = Text("不明", "unknown")
 _RCODE_TEXT: dict[str, Text] = {
     "SERVFAIL": Text(
         "サーバエラー（SERVFAIL）: 名前解決に失敗しました",
@@ -267,17 +297,19 @@ def _txt_value(value: str, field: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Expected:
-    """The values the domain should have once switched (defaults: the provider's), normalized on creation.
+    """Values of the domain per record type, normalized on creation: the new ones (or, for ``old=``, the old ones).
 
-    MX entries are ``"host"`` (any preference) or ``"preference host"``; an empty tuple means "not checked".
-    Bad values raise ``ChecklistError`` with field ``expect_ns``, ``expect_a``, ``expect_aaaa``, ``expect_mx``
-    or ``expect_txt``.
+    Only NS has a default: the provider's name servers. Every other type is empty ("not known yet"): the staff CLI
+    learns it from the new provider's authoritative servers and the browser asks the customer; the provider's example
+    values are never an expectation. MX entries are ``"host"`` (any preference) or ``"preference host"``; an empty
+    tuple means "not known" (not checked). Bad values raise ``ChecklistError`` with field ``expect_ns``,
+    ``expect_a``, ``expect_aaaa``, ``expect_mx`` or ``expect_txt``.
     """
 
     ns: tuple[str, ...] = PROVIDER.nameservers
-    a: tuple[str, ...] = (PROVIDER.web_ipv4_example,)
-    aaaa: tuple[str, ...] = (PROVIDER.web_ipv6_example,)
-    mx: tuple[str, ...] = (PROVIDER.mail_host_example,)
+    a: tuple[str, ...] = field(default=())
+    aaaa: tuple[str, ...] = field(default=())
+    mx: tuple[str, ...] = field(default=())
     txt: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
@@ -312,6 +344,11 @@ class Expected:
     def to_dict(self) -> dict[str, list[str]]:
         """Plain data for JSON."""
         return {t: list(self.values(t)) for t in RECORD_TYPES}
+
+    def with_values(self, rdtype: str, values: Iterable[str]) -> Expected:
+        """A copy with the values of one record type replaced (normalized like the rest)."""
+        kind = _rdtype(rdtype)
+        return replace(self, **{kind.lower(): tuple(values)})
 
 
 # ----- queries -----
@@ -366,10 +403,11 @@ class RecordResult:
     detail: Text
     rcode: str | None = None  # the DNS response code in words (NOERROR, SERVFAIL, …); None without a response
     lame: bool = False
+    old: tuple[str, ...] = ()  # the old values it was compared with (empty: not known)
 
     @property
     def label(self) -> Text:
-        """新 / 旧 / 混在 / 応答なし / エラー."""
+        """新 / 旧 / 混在 / 不一致 / 応答なし / エラー."""
         return RESULT_LABELS[self.code]
 
     def to_dict(self) -> dict[str, Any]:
@@ -381,6 +419,7 @@ class RecordResult:
             "code": self.code,
             "label": {"ja": self.label.ja, "en": self.label.en},
             "expected": list(self.expected),
+            "old": list(self.old),
             "found": list(self.found),
             "detail": {"ja": self.detail.ja, "en": self.detail.en},
             "rcode": self.rcode,
@@ -418,20 +457,24 @@ def _judge(
     kind: RecordType, found: list[str], expected: tuple[str, ...], old: tuple[str, ...] | None
 ) -> tuple[ResultCode, Text]:
     new = [v for v in found if any(_matches(kind, v, e) for e in expected)]
-    other = [v for v in found if v not in new]
-    if new and not other:
-        missing = [e for e in expected if not any(_matches(kind, v, e) for v in found)]
-        if missing:
-            return "new", _fmt(_DETAIL_NEW_PARTIAL, found=", ".join(new), missing=", ".join(missing))
-        return "new", _fmt(_DETAIL_NEW, found=", ".join(new))
-    if new:
-        return "mixed", _fmt(_DETAIL_MIXED, new=", ".join(new), other=", ".join(other))
-    shown = ", ".join(found)
-    if not old:
-        return "old", _fmt(_DETAIL_OLD, found=shown)
-    if all(any(_matches(kind, v, o) for o in old) for v in found):
-        return "old", _fmt(_DETAIL_OLD_KNOWN, found=shown)
-    return "old", _fmt(_DETAIL_OLD_UNKNOWN, found=shown)
+    before = [v for v in found if v not in new and any(_matches(kind, v, o) for o in old or ())]
+    other = [v for v in found if v not in new and v not in before]
+    if other:
+        # Never call an unknown value old (nor new): show what came back beside both known sets.
+        shown, wanted = ", ".join(found), ", ".join(expected)
+        old_ja, old_en = (", ".join(old),) * 2 if old else (_UNKNOWN.ja, _UNKNOWN.en)
+        return "other", Text(
+            _DETAIL_OTHER.ja.format(found=shown, new=wanted, old=old_ja),
+            _DETAIL_OTHER.en.format(found=shown, new=wanted, old=old_en),
+        )
+    if new and before:
+        return "mixed", _fmt(_DETAIL_MIXED, new=", ".join(new), old=", ".join(before))
+    if before:
+        return "old", _fmt(_DETAIL_OLD, found=", ".join(before))
+    missing = [e for e in expected if not any(_matches(kind, v, e) for v in found)]
+    if missing:
+        return "new", _fmt(_DETAIL_NEW_PARTIAL, found=", ".join(new), missing=", ".join(missing))
+    return "new", _fmt(_DETAIL_NEW, found=", ".join(new))
 
 
 def _parse(observation: dns.message.Message | bytes | bytearray) -> dns.message.Message | Text:
@@ -476,29 +519,11 @@ def classify(
     def result(
         code: ResultCode, detail: Text, found: Iterable[str] = (), rcode: str | None = None, lame: bool = False
     ) -> RecordResult:
-        return RecordResult(str(server), who, kind, code, want, tuple(found), detail, rcode, lame)
+        return RecordResult(str(server), who, kind, code, want, tuple(found), detail, rcode, lame, before or ())
 
-    if isinstance(observation, str):
-        if observation == TIMEOUT:
-            return result("no_answer", _DETAIL_TIMEOUT)
-        if observation == REFUSED_CONNECTION:
-            return result("error", _DETAIL_REFUSED_CONNECTION)
-        return result("error", _fmt(_DETAIL_TRANSPORT, message=observation))
-    if not isinstance(observation, dns.message.Message | bytes | bytearray):
-        raise ChecklistError(
-            "answers",
-            "応答は DNS メッセージ、そのバイト列、または通信エラーの文字列で渡してください。",
-            "An answer must be a DNS message, its wire bytes, or a transport failure string.",
-        )
-    message = _parse(observation)
-    if isinstance(message, Text):
-        return result("error", message)
-    if not message.flags & dns.flags.QR:
-        return result("error", _DETAIL_NOT_RESPONSE)
-    question = message.question[0] if len(message.question) == 1 else None
-    if question is None or question.name != qname or question.rdtype != dns.rdatatype.from_text(kind):
-        asked = "; ".join(f"{q.name} {dns.rdatatype.to_text(q.rdtype)}" for q in message.question) or "-"
-        return result("error", _fmt(_DETAIL_WRONG_QUESTION, question=asked))
+    message = _read(observation, qname, kind)
+    if isinstance(message, tuple):
+        return result(*message)
     rcode = dns.rcode.to_text(message.rcode())
     if message.flags & dns.flags.TC:
         return result("error", _DETAIL_TRUNCATED, rcode=rcode)
@@ -521,6 +546,124 @@ def classify(
         return result("no_answer", _DETAIL_NODATA, rcode=rcode)
     code, detail = _judge(kind, found, want, before)
     return result(code, detail, found, rcode=rcode)
+
+
+def _read(observation: Observation, qname: dns.name.Name, kind: str) -> dns.message.Message | tuple[ResultCode, Text]:
+    """The response to ``qname``/``kind`` in ``observation``, or why there is none (a result code and words)."""
+    if isinstance(observation, str):
+        if observation == TIMEOUT:
+            return "no_answer", _DETAIL_TIMEOUT
+        if observation == REFUSED_CONNECTION:
+            return "error", _DETAIL_REFUSED_CONNECTION
+        return "error", _fmt(_DETAIL_TRANSPORT, message=observation)
+    if not isinstance(observation, dns.message.Message | bytes | bytearray):
+        raise ChecklistError(
+            "answers",
+            "応答は DNS メッセージ、そのバイト列、または通信エラーの文字列で渡してください。",
+            "An answer must be a DNS message, its wire bytes, or a transport failure string.",
+        )
+    message = _parse(observation)
+    if isinstance(message, Text):
+        return "error", message
+    if not message.flags & dns.flags.QR:
+        return "error", _DETAIL_NOT_RESPONSE
+    question = message.question[0] if len(message.question) == 1 else None
+    if question is None or question.name != qname or question.rdtype != dns.rdatatype.from_text(kind):
+        asked = "; ".join(f"{q.name} {dns.rdatatype.to_text(q.rdtype)}" for q in message.question) or "-"
+        return "error", _fmt(_DETAIL_WRONG_QUESTION, question=asked)
+    return message
+
+
+_ZONE_REFUSED = Text("このドメインのゾーンがありません（REFUSED）", "it has no zone for this domain (REFUSED)")
+_ZONE_NXDOMAIN = Text(
+    "このドメインは存在しないと答えました（NXDOMAIN）", "it answers that the domain does not exist (NXDOMAIN)"
+)
+_ZONE_NOT_AA = Text(
+    "このドメインについて権威ある応答を返しません（AA ビットなし）",
+    "it does not answer authoritatively for this domain (AA bit not set)",
+)
+_ZONE_OTHER_SOA = Text(
+    "別のゾーン（{zone}）の SOA を返しました: このドメインのゾーンはまだありません",
+    "it answers with the SOA of another zone ({zone}): there is no zone for this domain yet",
+)
+_ZONE_NO_SOA = Text("このドメインの SOA を返しません", "it returns no SOA for this domain")
+
+
+def zone_problem(domain: str, observation: Observation) -> Text | None:
+    """``None`` when ``observation`` (a server's answer to an SOA query for ``domain``) shows that the server serves
+    the domain's zone; otherwise why not, in words: no answer, REFUSED, NXDOMAIN, not authoritative, or the SOA of
+    another zone (a server that only holds a parent or sibling zone)."""
+    qname = dns.name.from_text(normalize_domain(domain))
+    message = _read(observation, qname, "SOA")
+    if isinstance(message, tuple):
+        return message[1]
+    if message.flags & dns.flags.TC:
+        return _DETAIL_TRUNCATED
+    rcode = dns.rcode.to_text(message.rcode())
+    if rcode == "REFUSED":
+        return _ZONE_REFUSED
+    if rcode == "NXDOMAIN":
+        return _ZONE_NXDOMAIN
+    if rcode != "NOERROR":
+        return _RCODE_TEXT.get(rcode, _fmt(_RCODE_OTHER, rcode=rcode))
+    if not message.flags & dns.flags.AA:
+        return _ZONE_NOT_AA
+    if any(r.rdtype == dns.rdatatype.SOA and r.name == qname for r in message.answer):
+        return None
+    for rrset in (*message.answer, *message.authority):
+        if rrset.rdtype == dns.rdatatype.SOA:
+            return _fmt(_ZONE_OTHER_SOA, zone=rrset.name.to_text(omit_final_dot=True))
+    return _ZONE_NO_SOA
+
+
+def _answer_values(kind: RecordType, message: dns.message.Message) -> list[str]:
+    target = dns.rdatatype.from_text(kind)
+    return _found_values(kind, [r for r in message.answer if r.rdtype == target and r.rdclass == dns.rdataclass.IN])
+
+
+def authoritative_values(domain: str, rdtype: str, observation: Observation) -> tuple[str, ...] | None:
+    """The values an authoritative server's answer holds for ``rdtype`` of ``domain`` (``()`` when it has none of
+    that type), or ``None`` when the answer cannot be used: a failure, an error code, or no AA bit."""
+    qname = dns.name.from_text(normalize_domain(domain))
+    kind = _rdtype(rdtype)
+    message = _read(observation, qname, kind)
+    if isinstance(message, tuple) or message.flags & dns.flags.TC:
+        return None
+    if message.rcode() != dns.rcode.NOERROR or not message.flags & dns.flags.AA:
+        return None
+    return tuple(_answer_values(kind, message))
+
+
+def learn_old(domain: str, answers: Mapping[str, Mapping[str, Observation]], expected: Expected) -> Expected:
+    """The old values, learnt from resolvers where no old server can be asked (the browser).
+
+    A resolver whose NS answer is not (only) the new name servers still follows the old delegation: the values it
+    returns come from the old provider's servers. So its NS names that are not new are the old NS, and its other
+    answers that are not new are the old values of their type. Resolvers that show the new NS teach nothing.
+    """
+    qname = dns.name.from_text(normalize_domain(domain))
+    old: dict[RecordType, list[str]] = {t: [] for t in RECORD_TYPES}
+    for per_type in answers.values():
+        given = {_rdtype(k): v for k, v in per_type.items()}
+        ns = _plain_values("NS", qname, given.get("NS"))
+        stale = [v for v in ns if not any(_matches("NS", v, e) for e in expected.ns)]
+        if not stale:
+            continue
+        for kind in RECORD_TYPES:
+            values = stale if kind == "NS" else _plain_values(kind, qname, given.get(kind))
+            wanted = expected.values(kind)
+            old[kind] += [v for v in values if v not in old[kind] and not any(_matches(kind, v, e) for e in wanted)]
+    return Expected(**{t.lower(): tuple(v) for t, v in old.items()})
+
+
+def _plain_values(kind: RecordType, qname: dns.name.Name, observation: Observation | None) -> list[str]:
+    """The values of a NOERROR answer (nothing for a failure or an error code)."""
+    if observation is None:
+        return []
+    message = _read(observation, qname, kind)
+    if isinstance(message, tuple) or message.rcode() != dns.rcode.NOERROR or message.flags & dns.flags.TC:
+        return []
+    return _answer_values(kind, message)
 
 
 def _role(role: str) -> Role:
@@ -546,6 +689,8 @@ class Report:
     results: tuple[RecordResult, ...]
     verdict: Verdict | None
     next_step: Text
+    old: Expected = field(default_factory=lambda: Expected(ns=()))
+    sources: Mapping[RecordType, Source] = field(default_factory=dict)
 
     @property
     def verdict_label(self) -> Text | None:
@@ -568,6 +713,8 @@ class Report:
             "domain": self.domain,
             "domain_display": self.domain_display,
             "expected": self.expected.to_dict(),
+            "expected_source": {t: self.sources[t] for t in RECORD_TYPES if t in self.sources},
+            "old": self.old.to_dict(),
             "verdict": self.verdict,
             "verdict_label": None if label is None else {"ja": label.ja, "en": label.en},
             "next_step": {"ja": self.next_step.ja, "en": self.next_step.en},
@@ -577,12 +724,17 @@ class Report:
 
 
 def _verdict(results: Iterable[RecordResult]) -> Verdict | None:
-    codes = {r.code for r in results} & {"new", "old", "mixed"}
-    if not codes:
+    """切替完了 only when every judged answer is new; 未切替 when the parent still delegates to the old servers or every
+    answer is old; 伝播中 otherwise. 不一致 answers never count as new: with one, 切替完了 cannot be claimed."""
+    judged = [r for r in results if r.code in ("new", "old", "mixed", "other")]
+    codes = {r.code for r in judged}
+    if not codes - {"other"}:
         return None
+    if any(r.role == "parent" and r.code == "old" for r in judged):
+        return "not_switched"
     if codes == {"new"}:
         return "switched"
-    if codes == {"old"}:
+    if codes - {"other"} == {"old"}:
         return "not_switched"
     return "propagating"
 
@@ -594,19 +746,28 @@ def evaluate(
     expected: Expected | None = None,
     old: Expected | None = None,
     roles: Mapping[str, str] | None = None,
+    sources: Mapping[RecordType, Source] | None = None,
 ) -> Report:
     """Judge every server's answers and give the verdict.
 
     ``answers`` maps a server label (e.g. ``"192.0.2.53"`` or ``"ns1.example (192.0.2.1)"``) to a mapping of
     record type (``"NS"``, ``"A"``, …) to an :data:`Observation`. ``roles`` gives each server's role (default
-    ``"resolver"``). Record types without expected values are not judged. The verdict: 切替完了 when every judged
-    result is new, 未切替 when every one is old, otherwise 伝播中; ``None`` when nothing could be judged.
+    ``"resolver"``). ``expected`` holds the new values, ``old`` the old ones (unknown when omitted: then any value
+    that is not new is 不一致); ``sources`` says where each type's new values came from (:data:`SOURCES`; default
+    ``"provider"`` for the provider's own NS, else ``"given"``). Record types without new values are not judged.
+    The verdict: see :func:`_verdict`; ``None`` when nothing could be judged.
     """
     ascii_domain = normalize_domain(domain)
     want = expected if expected is not None else Expected()
+    before = old if old is not None else Expected(ns=())
     role_of = dict(roles or {})
     if not isinstance(answers, Mapping):
         raise ChecklistError("answers", "応答の一覧が正しくありません。", "The answers are not a mapping.")
+    origin: dict[RecordType, Source] = {}
+    for kind in RECORD_TYPES:
+        if want.values(kind):
+            default: Source = "provider" if kind == "NS" and want.ns == Expected().ns else "given"
+            origin[kind] = _source((sources or {}).get(kind, default))
     results: list[RecordResult] = []
     for server, per_type in answers.items():
         if not isinstance(per_type, Mapping):
@@ -620,22 +781,37 @@ def evaluate(
                         kind,
                         given[kind],
                         expected=want,
-                        old=old,
+                        old=before,
                         server=str(server),
                         role=role_of.get(server, "resolver"),
                     )
                 )
     verdict = _verdict(results)
-    next_step = _NEXT_STEPS[verdict]
+    next_step = (
+        _NEXT_STEPS[verdict] if verdict is not None or not any(r.code == "other" for r in results) else _NEXT_ONLY_OTHER
+    )
     extras: list[Text] = []
     if any(r.lame for r in results):
         extras.append(_NEXT_LAME)
+    others = sum(r.code == "other" for r in results)
+    if others and verdict is not None:
+        extras.append(_fmt(_NEXT_OTHER, n=str(others)))
     problems = sum(r.code in ("error", "no_answer") for r in results)
     if problems and verdict is not None:
         extras.append(_fmt(_NEXT_PROBLEMS, n=str(problems)))
     for extra in extras:
         next_step = Text(next_step.ja + extra.ja, f"{next_step.en} {extra.en}")
-    return Report(ascii_domain, _display(ascii_domain), want, tuple(results), verdict, next_step)
+    return Report(ascii_domain, _display(ascii_domain), want, tuple(results), verdict, next_step, before, origin)
+
+
+def _source(value: str) -> Source:
+    if value not in SOURCES:
+        raise ChecklistError(
+            "sources",
+            f"値の出どころは {' / '.join(SOURCES)} のいずれかです。",
+            f"Where a value came from must be one of {', '.join(SOURCES)}.",
+        )
+    return value
 
 
 def _display(ascii_domain: str) -> str:

@@ -8,9 +8,14 @@ parts — parsing ``ADDR[:PORT]``, finding the delegation in a referral, the exi
 What :func:`run_check` asks, in parallel with a per-query timeout:
 
 (a) the parent zone's servers (``--parent``, or found through the first resolver) for the delegation;
-(b) every address of every name server the delegation lists (glue from the referral, else resolved through the
-    resolvers), without recursion, for each record type;
-(c) each resolver, with recursion, for each record type.
+(b) each resolver, with recursion, for each record type;
+(c) without recursion, for the SOA and each record type: every address of every name server the delegation lists,
+    of the new provider's name servers (the expected NS) and of the old ones (``--old-ns``, else the delegation the
+    parent or a resolver shows that is not the new one). Addresses come from the referral's glue, else the resolvers.
+
+The new servers' answers are the new values (unless given), the old servers' answers the old ones: no example value
+is ever an expectation. New servers that do not serve the zone (no answer, REFUSED, NXDOMAIN, the SOA of another
+zone) mean that the new zone is not set up yet: status ``new_zone_missing``, exit 2, and no record is judged.
 
 Network safety: tests and the lab pass ``loopback_only=True`` (the CLI's ``--loopback-only``, or the environment
 variable :data:`LOOPBACK_ONLY_ENV`): then no packet is sent to an address outside 127.0.0.0/8 and ::1, whatever a
@@ -31,7 +36,19 @@ import dns.message
 import dns.name
 import dns.rdatatype
 
-from .dns import RECORD_TYPES, TIMEOUT, Expected, Observation, RecordType, Report, build_query, evaluate
+from .dns import (
+    RECORD_TYPES,
+    TIMEOUT,
+    Expected,
+    Observation,
+    RecordType,
+    Report,
+    Source,
+    authoritative_values,
+    build_query,
+    evaluate,
+    zone_problem,
+)
 from .dns import REFUSED_CONNECTION as _REFUSED_CONNECTION
 from .dns import normalize_domain as _normalize_domain
 from .errors import ChecklistError
@@ -43,8 +60,10 @@ __all__ = [
     "LOOPBACK_ONLY_ENV",
     "MAX_TIMEOUT",
     "CheckResult",
+    "OldSource",
     "Outcome",
     "Server",
+    "SourceServer",
     "Status",
     "Transport",
     "delegation_from",
@@ -62,7 +81,12 @@ _WORKERS = 32
 # A TLD lists up to 13 name servers; asking a few of them is enough to see the delegation.
 _MAX_PARENT_SERVERS = 4
 
-Status = Literal["switched", "propagating", "not_switched", "unknown"]
+Status = Literal["switched", "propagating", "not_switched", "new_zone_missing", "unknown"]
+# Where an old value came from: given (--old-*), what the old provider's servers answer, or (NS) the delegation the
+# parent or a resolver still shows that is not the new one.
+OldSource = Literal["given", "old_authoritative", "delegation"]
+# The record types checked when --type is not given (TXT too when --expect-txt is).
+_DEFAULT_TYPES: tuple[RecordType, ...] = ("NS", "A", "AAAA", "MX")
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +202,20 @@ def udp_transport(server: Server, query: dns.message.Message, timeout: float) ->
 
 
 @dataclass(frozen=True, slots=True)
+class SourceServer:
+    """A name server asked for the new or the old values, and whether it serves the domain's zone."""
+
+    server: Server
+    side: Literal["new", "old"]
+    problem: Text | None  # None: it serves the zone; else why not, in words
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        problem = None if self.problem is None else {"ja": self.problem.ja, "en": self.problem.en}
+        return {**self.server.to_dict(), "serves_zone": self.problem is None, "problem": problem}
+
+
+@dataclass(frozen=True, slots=True)
 class CheckResult:
     """Everything one check asked and found: the core's report plus the servers involved."""
 
@@ -188,6 +226,14 @@ class CheckResult:
     resolvers: tuple[Server, ...]
     types: tuple[RecordType, ...]
     notes: tuple[Text, ...] = field(default=())
+    new_servers: tuple[SourceServer, ...] = field(default=())
+    old_servers: tuple[SourceServer, ...] = field(default=())
+    old_sources: dict[RecordType, OldSource] = field(default_factory=dict)
+
+    @property
+    def new_zone_missing(self) -> bool:
+        """True when no new name server serves the zone (or none could be asked): nothing can be judged."""
+        return not any(s.problem is None for s in self.new_servers)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for ``--json``."""
@@ -199,6 +245,10 @@ class CheckResult:
             "confirmed_everywhere": result.confirmed_everywhere,
             "headline": {"ja": result.headline.ja, "en": result.headline.en},
             "advice": {"ja": result.advice.ja, "en": result.advice.en},
+            "old_source": {t: self.old_sources[t] for t in RECORD_TYPES if t in self.old_sources},
+            "new_zone": "missing" if self.new_zone_missing else "served",
+            "new_servers": [s.to_dict() for s in self.new_servers],
+            "old_servers": [s.to_dict() for s in self.old_servers],
             "types": list(self.types),
             "parents": [s.to_dict() for s in self.parents],
             "delegation": list(self.delegation),
@@ -253,7 +303,7 @@ def _validate_timeout(timeout: float) -> float:
 
 def _types(types: Iterable[str] | None, expected: Expected) -> tuple[RecordType, ...]:
     if types is None:
-        return expected.record_types()
+        return (*_DEFAULT_TYPES, "TXT") if expected.txt else _DEFAULT_TYPES
     chosen: list[RecordType] = []
     for t in types:
         upper = t.upper() if isinstance(t, str) else ""
@@ -264,12 +314,6 @@ def _types(types: Iterable[str] | None, expected: Expected) -> tuple[RecordType,
                 f"The record type must be one of {', '.join(RECORD_TYPES)}: {t!r}",
             )
         kind: RecordType = upper
-        if not expected.values(kind):
-            raise ChecklistError(
-                f"expect_{kind.lower()}",
-                f"{kind} を確認するには期待値（--expect-{kind.lower()}）を指定してください。",
-                f"To check {kind}, give the expected values (--expect-{kind.lower()}).",
-            )
         if kind not in chosen:
             chosen.append(kind)
     if not chosen:
@@ -387,6 +431,43 @@ def _resolve_hosts(
     return _Resolved(tuple(hosts), found)
 
 
+_NOTE_NEW_UNREADABLE = Text(
+    "新しいネームサーバから {kind} の値を得られなかったため、{kind} は判定していません。",
+    "No {kind} values could be read from the new name servers, so {kind} was not judged.",
+)
+_NOTE_NEW_NONE = Text(
+    "新しいゾーンに {kind} レコードがないため、{kind} は判定していません。",
+    "The new zone has no {kind} records, so {kind} was not judged.",
+)
+_NOTE_NEW_DIFFER = Text(
+    "新しいネームサーバ同士で {kind} の値が異なります（どれも新しい値として判定しました）。",
+    "The new name servers disagree on {kind} (every one of their values counts as new).",
+)
+_NOTE_NO_OLD = Text(
+    "旧ネームサーバが分からないため、旧の値は不明です（--old-ns で指定できます）。"
+    "新しい値でない応答は「不一致」になります。",
+    "The old name servers are not known, so the old values are unknown (use --old-ns): an answer that is not new "
+    "is shown as “other”.",
+)
+
+
+def _fmt_note(template: Text, **values: str) -> Text:
+    return Text(template.ja.format(**values), template.en.format(**values))
+
+
+def _plain_ns(domain: str, reply: Observation) -> list[str]:
+    """NS host names in a resolver's NOERROR answer (nothing for a failure)."""
+    if not isinstance(reply, dns.message.Message) or reply.rcode() != 0:
+        return []
+    qname = dns.name.from_text(domain + ".")
+    return [
+        rd.target.to_text(omit_final_dot=True).lower()
+        for rrset in reply.answer
+        if rrset.rdtype == dns.rdatatype.NS and rrset.name == qname
+        for rd in rrset
+    ]
+
+
 def run_check(
     domain: str,
     *,
@@ -401,15 +482,19 @@ def run_check(
     ipv6: bool = True,
     workers: int = _WORKERS,
 ) -> CheckResult:
-    """Ask the parent, the delegated servers and the resolvers about ``domain``; judge the answers.
+    """Ask the parent, the delegated, new and old name servers and the resolvers about ``domain``; judge the answers.
 
-    ``parents=None`` finds the parent zone's servers through the first resolver. ``types`` defaults to every
-    record type with expected values. ``transport`` defaults to :func:`udp_transport` (CPython only).
-    Raises :class:`ChecklistError` for bad input; everything a server does is reported in the result.
+    ``expected`` holds the new values that were given (NS defaults to the provider's name servers; every other type
+    left empty is learnt from the new name servers); ``old`` the old values that were given (``old.ns``: the old
+    name servers to ask). ``parents=None`` finds the parent zone's servers through the first resolver. ``types``
+    defaults to NS, A, AAAA, MX (and TXT when a TXT value is given). ``transport`` defaults to
+    :func:`udp_transport` (CPython only). Raises :class:`ChecklistError` for bad input; everything a server does is
+    reported in the result.
     """
     ascii_domain = _normalize_domain(domain)
-    want = expected if expected is not None else Expected()
-    kinds = _types(types, want)
+    given = expected if expected is not None else Expected()
+    given_old = old if old is not None else Expected(ns=())
+    kinds = _types(types, given)
     wait = _validate_timeout(timeout)
     resolver_list = tuple(resolvers)
     if not resolver_list:
@@ -426,11 +511,13 @@ def run_check(
         notes.append(_NOTE_NO_PARENT)
 
     # Phase 1: the parents' referrals and every resolver question at once.
-    first: list[tuple[str, Server, RecordType]] = [("parent", p, "NS") for p in parent_list]
+    first: list[tuple[str, Server, str]] = [("parent", p, "NS") for p in parent_list]
     first += [("resolver", r, k) for r in resolver_list for k in kinds]
 
-    def ask(job: tuple[str, Server, RecordType]) -> Observation:
+    def ask(job: tuple[str, Server, str]) -> Observation:
         role, server, kind = job
+        if kind == "SOA":
+            return send(server, _query_zone(ascii_domain, "SOA", recursive=False), wait)
         return send(server, _query(ascii_domain, kind, recursive=role == "resolver"), wait)
 
     first_answers = _parallel(ask, first, workers)
@@ -438,59 +525,135 @@ def run_check(
     # The delegation: NS names from every referral, glue where given, otherwise addresses from the resolvers.
     names: list[str] = []
     glue: dict[str, list[str]] = {}
-    for (role, _server, _kind), reply in zip(first, first_answers, strict=True):
+    shown_ns: list[str] = []  # every NS name the parent or a resolver shows
+    for (role, _server, kind), reply in zip(first, first_answers, strict=True):
         if role == "parent":
             found, extra = delegation_from(ascii_domain, reply)
             names += [n for n in found if n not in names]
             for host, addresses in extra.items():
                 glue.setdefault(host, []).extend(a for a in addresses if a not in glue.get(host, []))
+        elif kind == "NS":
+            shown_ns += [n for n in _plain_ns(ascii_domain, reply) if n not in shown_ns]
     if parent_list and not names:
         notes.append(_NOTE_NO_DELEGATION)
     if not ipv6:
         glue = {h: [a for a in addrs if ":" not in a] for h, addrs in glue.items()}
-    missing = [n for n in names if not glue.get(n)]
+
+    # New name servers: the expected NS. Old ones: given, else whatever is shown that is not new.
+    new_hosts = list(given.ns)
+    old_source: OldSource = "given" if given_old.ns else "delegation"
+    old_hosts = list(given_old.ns) or list(dict.fromkeys(n for n in [*names, *shown_ns] if n not in new_hosts))
+    hosts = list(dict.fromkeys([*names, *new_hosts, *old_hosts]))
+    missing = [n for n in hosts if not glue.get(n)]
     located = _resolve_hosts(missing, resolver_list, send, wait, ipv6, workers).addresses if missing else {}
     still = [n for n in missing if n not in located]
     if still and parent_list:
         # The parents may be authoritative for the name servers' own zone (glue-less but in their data).
         located |= _resolve_hosts(still, parent_list, send, wait, ipv6, workers, recursive=False).addresses
-    authoritative: list[Server] = []
-    unresolved: list[str] = []
-    for host in names:
-        addresses = glue.get(host) or located.get(host, [])
-        if not addresses:
-            unresolved.append(host)
-        authoritative += [Server(a, 53, host) for a in addresses]
 
-    # Phase 2: every address of every delegated server, without recursion.
-    second = [("authoritative", s, k) for s in authoritative for k in kinds]
-    second_answers = _parallel(ask, second, workers)
+    def servers_of(host: str) -> list[Server]:
+        return [Server(a, 53, host) for a in glue.get(host) or located.get(host, [])]
 
-    answers: dict[str, dict[str, Observation]] = {}
-    roles: dict[str, str] = {}
-    for (role, server, kind), reply in [
-        *zip(first, first_answers, strict=True),
-        *zip(second, second_answers, strict=True),
-    ]:
-        answers.setdefault(server.label, {})[kind] = reply
-        roles[server.label] = role
+    unresolved = [h for h in hosts if not servers_of(h)]
     for host in unresolved:
         notes.append(Text(_NOTE_UNRESOLVED.ja.format(host=host), _NOTE_UNRESOLVED.en.format(host=host)))
-        label = f"{host} (?)"
-        answers[label] = dict.fromkeys(kinds, _NO_ADDRESS)
-        roles[label] = "authoritative"
+    authoritative = [s for host in names for s in servers_of(host)]
+    new_list = [s for host in new_hosts for s in servers_of(host)]
+    old_list = [s for host in old_hosts for s in servers_of(host)]
+
+    # Phase 2: every address of every name server involved, without recursion: the SOA and each record type.
+    asked = list({s.label: s for s in [*authoritative, *new_list, *old_list]}.values())
+    second = [("authoritative", s, k) for s in asked for k in ("SOA", *kinds)]
+    second_answers = _parallel(ask, second, workers)
+    direct: dict[str, dict[str, Observation]] = {}
+    for (_role, server, kind), reply in zip(second, second_answers, strict=True):
+        direct.setdefault(server.label, {})[kind] = reply
+
+    new_side = tuple(SourceServer(s, "new", zone_problem(ascii_domain, direct[s.label]["SOA"])) for s in new_list)
+    old_side = tuple(SourceServer(s, "old", zone_problem(ascii_domain, direct[s.label]["SOA"])) for s in old_list)
+    serving_new = [s.server for s in new_side if s.problem is None]
+
+    # The new values: given, else what the new servers that serve the zone answer. Without them nothing but NS.
+    want = given
+    sources: dict[RecordType, Source] = {"NS": "provider" if given.ns == Expected().ns else "given"}
+    judged: list[RecordType] = []
+    for kind in kinds:
+        if kind == "NS" or given.values(kind):
+            sources.setdefault(kind, "given")
+            judged.append(kind)
+            continue
+        if not serving_new:
+            continue
+        learnt = [authoritative_values(ascii_domain, kind, direct[s.label][kind]) for s in serving_new]
+        usable = [v for v in learnt if v is not None]
+        merged = list(dict.fromkeys(v for values in usable for v in values))
+        if not usable:
+            notes.append(_fmt_note(_NOTE_NEW_UNREADABLE, kind=kind))
+        elif not merged:
+            notes.append(_fmt_note(_NOTE_NEW_NONE, kind=kind))
+        else:
+            if len({frozenset(v) for v in usable}) > 1:
+                notes.append(_fmt_note(_NOTE_NEW_DIFFER, kind=kind))
+            want = want.with_values(kind, merged)
+            sources[kind] = "new_authoritative"
+            judged.append(kind)
+    if not serving_new:
+        judged = [k for k in judged if k == "NS"]
+
+    # The old values: given, else what the old servers answer (authoritatively).
+    before = given_old.with_values("NS", old_hosts)
+    old_sources: dict[RecordType, OldSource] = {"NS": old_source} if old_hosts else {}
+    for kind in judged:
+        if kind == "NS":
+            continue
+        if given_old.values(kind):
+            old_sources[kind] = "given"
+            continue
+        learnt = [authoritative_values(ascii_domain, kind, direct[s.label][kind]) for s in old_list]
+        values = list(dict.fromkeys(v for found in learnt if found for v in found))
+        if values:
+            before = before.with_values(kind, values)
+            old_sources[kind] = "old_authoritative"
+
+    # The rows: the parents' referrals, the delegated servers and the resolvers, for each judged type.
+    answers: dict[str, dict[str, Observation]] = {}
+    roles: dict[str, str] = {}
+    for (role, server, kind), reply in zip(first, first_answers, strict=True):
+        if kind in judged:
+            answers.setdefault(server.label, {})[kind] = reply
+            roles[server.label] = role
+    for server in authoritative:
+        answers[server.label] = {k: direct[server.label][k] for k in judged}
+        roles[server.label] = "authoritative"
+    for host in names:
+        if host in unresolved:
+            label = f"{host} (?)"
+            answers[label] = dict.fromkeys(judged, _NO_ADDRESS)
+            roles[label] = "authoritative"
     # Table order: parent, authoritative, resolver.
     order = {"parent": 0, "authoritative": 1, "resolver": 2}
     ordered = dict(sorted(answers.items(), key=lambda item: order[roles[item[0]]]))
-    report = evaluate(ascii_domain, ordered, expected=want, old=old, roles=roles)
+    report = evaluate(
+        ascii_domain,
+        ordered,
+        expected=want,
+        old=before,
+        roles=roles,
+        sources={k: v for k, v in sources.items() if k in judged},
+    )
+    if not old_hosts and any(r.code == "other" for r in report.results):
+        notes.append(_NOTE_NO_OLD)
     return CheckResult(
         report=report,
         parents=parent_list,
         delegation=tuple(names),
         authoritative=tuple(authoritative),
         resolvers=resolver_list,
-        types=kinds,
+        types=tuple(judged),
         notes=tuple(notes),
+        new_servers=new_side,
+        old_servers=old_side,
+        old_sources=old_sources,
     )
 
 
@@ -512,11 +675,16 @@ _HEADLINES: dict[Status, Text] = {
     "switched": Text("切替完了", "switched"),
     "propagating": Text("伝播中", "propagating"),
     "not_switched": Text("未切替", "not switched"),
+    "new_zone_missing": Text("新しいゾーンが未設定です", "the new zone is not set up"),
     "unknown": Text("判定できません", "cannot tell"),
 }
 _NOT_EVERYWHERE = Text(
     "（{n} 件は確認できませんでした）",
     "({n} checks could not be confirmed)",
+)
+_OTHERS = Text(
+    "（{n} 件は新旧どちらの値とも一致しません）",
+    "({n} checks match neither the new nor the old values)",
 )
 _ADVICE_NO_DATA = Text(
     "親ゾーンの委任は確認できましたが、権威サーバからもリゾルバからも判定できる応答がありません。"
@@ -528,29 +696,46 @@ _ADVICE_LAME = Text(
     "NS に登録されたサーバの一部がこのドメインに正しく応答していません（レイムデリゲーション）。",
     "A name server listed for the domain does not answer for it properly (lame delegation).",
 )
+_ADVICE_NEW_ZONE = Text(
+    "新しいネームサーバ（{servers}）が、このドメインのゾーンをまだ返していません。新しい値が分からないため、"
+    "レコードは判定していません。弊社でゾーン（DNS レコード）の設定が済んでから、もう一度確認してください。",
+    "The new name servers ({servers}) do not serve this domain's zone yet. The new values are not known, so no "
+    "record was judged. Check again once Net-com has set up the zone (the DNS records).",
+)
 
 
 def outcome(check: CheckResult) -> Outcome:
     """The exit-code policy.
 
     0 (切替完了): every server asked answered, and every answer is the new values.
-    1: not switched (未切替), propagating (伝播中), or switched where some server gave an error or no answer —
-       "switched everywhere" cannot be claimed then.
-    2: nothing could be judged (bad domain, NXDOMAIN, every server failing), including when only the parent's
-       referral could be judged while the delegated servers and the resolvers all failed (lame or broken zone).
+    1: not switched (未切替), propagating (伝播中), or switched where some server gave an error, no answer or a value
+       that is neither new nor old (不一致) — "switched everywhere" cannot be claimed then.
+    2: the new name servers do not serve the zone (``new_zone_missing``: nothing can be judged), or nothing could be
+       judged (bad domain, NXDOMAIN, every server failing), including when only the parent's referral could be judged
+       while the delegated servers and the resolvers all failed (lame or broken zone).
     """
     report = check.report
+    lame = any(r.lame for r in report.results)
+    if check.new_zone_missing:
+        shown = [s.server.name or s.server.label for s in check.new_servers] or list(report.expected.ns)
+        advice = _fmt_note(_ADVICE_NEW_ZONE, servers=", ".join(dict.fromkeys(shown)))
+        if lame:
+            advice = Text(_ADVICE_LAME.ja + advice.ja, f"{_ADVICE_LAME.en} {advice.en}")
+        return Outcome("new_zone_missing", 2, False, _HEADLINES["new_zone_missing"], advice)
     problems = sum(r.code in ("error", "no_answer") for r in report.results)
+    others = sum(r.code == "other" for r in report.results)
     data_judged = any(r.code in ("new", "old", "mixed") and r.role != "parent" for r in report.results)
     if report.verdict is None or not data_judged:
         advice = report.next_step if report.verdict is None else _ADVICE_NO_DATA
-        if report.verdict is not None and any(r.lame for r in report.results):
+        if report.verdict is not None and lame:
             advice = Text(_ADVICE_LAME.ja + advice.ja, f"{_ADVICE_LAME.en} {advice.en}")
         return Outcome("unknown", 2, False, _HEADLINES["unknown"], advice)
     status: Status = report.verdict
     headline = _HEADLINES[status]
-    if problems:
-        note = Text(_NOT_EVERYWHERE.ja.format(n=problems), _NOT_EVERYWHERE.en.format(n=problems))
-        headline = Text(headline.ja + note.ja, f"{headline.en} {note.en}")
-    exit_code = 0 if status == "switched" and not problems else 1
-    return Outcome(status, exit_code, not problems, headline, report.next_step)
+    for n, template in ((others, _OTHERS), (problems, _NOT_EVERYWHERE)):
+        if n:
+            note = _fmt_note(template, n=str(n))
+            headline = Text(headline.ja + note.ja, f"{headline.en} {note.en}")
+    everywhere = not problems and not others
+    exit_code = 0 if status == "switched" and everywhere else 1
+    return Outcome(status, exit_code, everywhere, headline, report.next_step)

@@ -3,14 +3,19 @@
 Two rounds through :func:`checklist_app.webtools.run_tool` (tool ``dnscheck``):
 
 1. The form's params (``domain``, ``resolvers`` — one DoH base URL per line, optionally preceded by a name —,
-   optional ``expect_ns`` / ``expect_a`` / ``expect_aaaa`` / ``expect_mx``, and ``consent``). Without
-   ``consent=True`` nothing is built: the answer only asks the reader to agree first. With it, the answer is
+   the new values from the customer's Server Account Information: ``expect_a`` and ``expect_mx`` (required),
+   ``expect_aaaa`` (optional: AAAA is not checked without it), ``expect_ns`` (optional: the provider's name servers),
+   and ``consent``). A browser cannot ask authoritative servers, so the new A/MX values cannot be learnt here and no
+   example value stands in for them: without them the answer is an error on their field. Without ``consent=True``
+   nothing is built: the answer only asks the reader to agree first. With it, the answer is
    ``{"ok": True, "fetch": [{"key", "url"}], "state": S}``: one RFC 8484 GET URL per resolver and record type.
 2. The page fetches each URL (GET, ``Accept: application/dns-message``, no other header: no CORS preflight) and
    calls again with the same params plus ``state`` and ``responses`` = ``{key: {"status": N, "body_b64": "..."}}``
-   or ``{key: {"error": "timeout" | "network"}}``. The bodies go to :func:`checklist_app.dns.evaluate` (every
-   server a ``"resolver"``), and the answer is the usual ``outputs``: ``verdict``, ``next``, ``summary`` and a
-   plain-text ``table`` (one block per resolver, one line per record type).
+   or ``{key: {"error": "timeout" | "network"}}``. The old values are learnt from the resolvers that still show
+   another delegation (:func:`checklist_app.dns.learn_old`), and the bodies go to
+   :func:`checklist_app.dns.evaluate` (every server a ``"resolver"``) — the CLI's classification. The answer is the
+   usual ``outputs``: ``verdict``, ``next``, ``summary``, ``values`` (the new and old values and where they came
+   from) and a plain-text ``table`` (one block per resolver, one line per record type).
 
 Nothing here does I/O; the page's ``fetch`` is the transport.
 """
@@ -33,8 +38,10 @@ from .dns import (
     Observation,
     RecordType,
     Report,
+    Source,
     doh_get_url,
     evaluate,
+    learn_old,
     make_query,
     normalize_domain,
 )
@@ -112,8 +119,22 @@ _MSG: Final[dict[str, Text]] = {
     ),
     "missing": Text("no answer received", "no answer received"),
     "summary": Text(
-        "{domain}: 新 {new} / 旧 {old} / 混在 {mixed} / 応答なし {no_answer} / エラー {error}",
-        "{domain}: new {new} / old {old} / mixed {mixed} / no answer {no_answer} / error {error}",
+        "{domain}: 新 {new} / 旧 {old} / 不一致 {other} / 混在 {mixed} / 応答なし {no_answer} / エラー {error}",
+        "{domain}: new {new} / old {old} / other {other} / mixed {mixed} / no answer {no_answer} / error {error}",
+    ),
+    "account_info": Text(
+        "『サーバアカウント情報』に記載の{what}を入力してください（ブラウザーからは新しいサーバに直接問い合わせられない"
+        "ため、この値がないと判定できません）。",
+        "Enter {what} from your Server Account Information (a browser cannot ask the new servers themselves, so "
+        "this cannot be judged without it).",
+    ),
+    "values_new": Text("新しい値", "New values"),
+    "values_old": Text("旧の値", "Old values"),
+    "unknown": Text("不明", "unknown"),
+    "from_given": Text("入力された値", "as entered"),
+    "from_provider": Text("弊社のネームサーバ", "Net-com's name servers"),
+    "from_resolvers": Text(
+        "新しくないネームサーバを返した DoH サーバの応答", "answers of the DoH resolvers that show other name servers"
     ),
     "no_verdict": Text("判定できません", "cannot tell"),
     "checking": Text("確認中…", "Checking…"),
@@ -216,16 +237,35 @@ def _resolvers(params: Mapping[str, object]) -> tuple[DohResolver, ...]:
     return tuple(out)
 
 
-def _expected(params: Mapping[str, object]) -> Expected:
-    """The provider's values unless the form overrides a record type (an empty field keeps the default)."""
+# Without these the page refuses to judge: the customer's own values, never an example.
+_REQUIRED_FIELDS: Final = ("expect_a", "expect_mx")
+
+
+def _expected(params: Mapping[str, object]) -> tuple[Expected, dict[RecordType, Source]]:
+    """The new values from the form: NS defaults to the provider's name servers, A and MX are required, AAAA is
+    optional (not checked when empty). Errors name their field; every missing required field is reported."""
     given = {f: _items(params, f) for f in _EXPECT_FIELDS}
-    base = Expected()
-    return Expected(
-        ns=tuple(given["expect_ns"]) or base.ns,
-        a=tuple(given["expect_a"]) or base.a,
-        aaaa=tuple(given["expect_aaaa"]) or base.aaaa,
-        mx=tuple(given["expect_mx"]) or base.mx,
-    )
+    missing = [f for f in _REQUIRED_FIELDS if not given[f]]
+    errors = [_error("account_info", f) for f in missing]
+    try:
+        expected = Expected(
+            ns=tuple(given["expect_ns"]) or Expected().ns,
+            a=tuple(given["expect_a"]),
+            aaaa=tuple(given["expect_aaaa"]),
+            mx=tuple(given["expect_mx"]),
+        )
+    except ChecklistError as exc:
+        errors.insert(0, exc)
+        expected = Expected()
+    if len(errors) > 1:
+        from .webtools import _Errors  # the page protocol's "several fields at once" (webtools imports us lazily)
+
+        raise _Errors(tuple({e.field: e for e in reversed(errors)}.values())[::-1])
+    if errors:
+        raise errors[0]
+    sources: dict[RecordType, Source] = {"NS": "given" if given["expect_ns"] else "provider"}
+    sources |= {k: "given" for k in CHECK_TYPES if k != "NS" and expected.values(k)}
+    return expected, sources
 
 
 def _key(index: int, kind: RecordType) -> str:
@@ -240,20 +280,36 @@ def _server_label(index: int, resolver: DohResolver) -> str:
 # ----- the two rounds -----
 
 
-def _plan(params: Mapping[str, object]) -> tuple[str, tuple[DohResolver, ...], Expected, dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    domain: str
+    resolvers: tuple[DohResolver, ...]
+    expected: Expected
+    sources: dict[RecordType, Source]
+    types: tuple[RecordType, ...]
+    state: dict[str, Any]
+
+
+def _plan(params: Mapping[str, object]) -> _Plan:
     domain_text = _text(params, "domain")
     if domain_text is None:
         raise _error("required", "domain")
     domain = normalize_domain(domain_text)
     resolvers = _resolvers(params)
-    expected = _expected(params)
-    state = {"domain": domain, "resolvers": [r.url for r in resolvers], "types": list(CHECK_TYPES)}
-    return domain, resolvers, expected, state
+    expected, sources = _expected(params)
+    types = tuple(k for k in CHECK_TYPES if expected.values(k))
+    state = {
+        "domain": domain,
+        "resolvers": [r.url for r in resolvers],
+        "types": list(types),
+        "expected": {k: list(expected.values(k)) for k in types},
+    }
+    return _Plan(domain, resolvers, expected, sources, types, state)
 
 
-def _fetches(domain: str, resolvers: tuple[DohResolver, ...]) -> list[dict[str, str]]:
+def _fetches(domain: str, resolvers: tuple[DohResolver, ...], types: tuple[RecordType, ...]) -> list[dict[str, str]]:
     fetches: list[dict[str, str]] = []
-    for kind in CHECK_TYPES:
+    for kind in types:
         wire = make_query(domain, kind)  # id 0 (RFC 8484): the same query bytes for every resolver
         for i, resolver in enumerate(resolvers):
             fetches.append({"key": _key(i, kind), "url": doh_get_url(resolver.url, wire)})
@@ -295,6 +351,26 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
 
 
+def _values(report: Report, types: tuple[RecordType, ...], sources: Mapping[RecordType, Source], lang: str) -> str:
+    """Per record type, the new values (and where they came from) and the old ones (or that they are unknown)."""
+
+    def pick(text: Text) -> str:
+        return text.ja if lang == "ja" else text.en
+
+    origin = {"given": _MSG["from_given"], "provider": _MSG["from_provider"]}
+    lines: list[str] = []
+    for kind in types:
+        new = ", ".join(report.expected.values(kind))
+        old = ", ".join(report.old.values(kind))
+        where_new = pick(origin.get(sources.get(kind, "given"), _MSG["from_given"]))
+        where_old = pick(_MSG["from_resolvers"]) if old else ""
+        new_part = f"{pick(_MSG['values_new'])}: {new}" + (f"（{where_new}）" if lang == "ja" else f" ({where_new})")
+        old_text = old or pick(_MSG["unknown"])
+        old_note = "" if not where_old else (f"（{where_old}）" if lang == "ja" else f" ({where_old})")
+        lines.append(f"{kind:<5} {new_part} / {pick(_MSG['values_old'])}: {old_text}{old_note}")
+    return "\n".join(lines)
+
+
 def _table(report: Report, resolvers: tuple[DohResolver, ...], lang: str) -> str:
     """One block per resolver: its name and URL, then a line per record type (type, result, what was found)."""
     by_server: dict[str, list[Any]] = {}
@@ -315,7 +391,8 @@ def _table(report: Report, resolvers: tuple[DohResolver, ...], lang: str) -> str
 def run_dnscheck(params: Mapping[str, object], lang: str = "ja") -> dict[str, Any]:
     """Either round of the check (see the module docstring): the page protocol's response. Raises ChecklistError."""
     language = "en" if lang == "en" else "ja"
-    domain, resolvers, expected, state = _plan(params)
+    plan = _plan(params)
+    domain, resolvers, state = plan.domain, plan.resolvers, plan.state
     consent = params.get("consent") is True
     if not consent:
         # Refuse to build any request: the page sends nothing until the reader agrees.
@@ -326,7 +403,7 @@ def run_dnscheck(params: Mapping[str, object], lang: str = "ja") -> dict[str, An
         checking = _MSG["checking"]
         return {
             "ok": True,
-            "fetch": _fetches(domain, resolvers),
+            "fetch": _fetches(domain, resolvers, plan.types),
             "state": state,
             "outputs": {"status": checking.ja if language == "ja" else checking.en},
         }
@@ -337,9 +414,11 @@ def run_dnscheck(params: Mapping[str, object], lang: str = "ja") -> dict[str, An
     answers: dict[str, dict[str, Observation]] = {}
     for i, resolver in enumerate(resolvers):
         answers[_server_label(i, resolver)] = {
-            kind: _observation(responses.get(_key(i, kind)), language) for kind in CHECK_TYPES
+            kind: _observation(responses.get(_key(i, kind)), language) for kind in plan.types
         }
-    report = evaluate(domain, answers, expected=expected)
+    # The same classification as the CLI; the old values come from resolvers still showing another delegation.
+    old = learn_old(domain, answers, plan.expected)
+    report = evaluate(domain, answers, expected=plan.expected, old=old, sources=plan.sources)
 
     def pick(text: Text) -> str:
         return text.ja if language == "ja" else text.en
@@ -354,6 +433,7 @@ def run_dnscheck(params: Mapping[str, object], lang: str = "ja") -> dict[str, An
             "verdict_code": report.verdict or "unknown",
             "next": pick(report.next_step),
             "summary": pick(_MSG["summary"]).format(domain=report.domain_display, **counts),
+            "values": _values(report, plan.types, plan.sources, language),
             "table": _table(report, resolvers, language),
         },
         "warnings": [],

@@ -303,6 +303,21 @@ def test_every_option_help_is_in_japanese_and_english(command: str) -> None:
         assert CJK.search(japanese) and re.search(r"[A-Za-z]{3}", english), text
 
 
+def test_dnscheck_expectation_help_gives_examples_not_defaults() -> None:
+    """--expect-* help calls its placeholder an example and never offers a provider example value as the default."""
+    from checklist_app.provider import PROVIDER
+
+    parser = _build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices["dnscheck"]
+    helps = {a.dest: a.help or "" for a in sub._actions}
+    for kind in ("a", "aaaa", "mx"):
+        text = helps[f"expect_{kind}"]
+        assert "書き方の例" in text and "an example of the form, not a default" in text
+        assert "default: what the new name servers answer" in text
+        for example in (PROVIDER.web_ipv4_example, PROVIDER.web_ipv6_example, PROVIDER.mail_host_example):
+            assert example not in text
+
+
 @pytest.mark.parametrize("command", ["hosts", "mail", "schedule", "dnscheck"])
 def test_help_exits_0_on_stdout(capsys: pytest.CaptureFixture[str], command: str) -> None:
     """<command> --help prints usage on stdout and exits 0."""

@@ -36,6 +36,8 @@ DOMAIN = "example.jp"
 NEW_NS = ("ns1.net-com.example.", "ns2.net-com.example.")
 OLD_NS = ("ns1.oldhost.example.", "ns2.oldhost.example.")
 OLD = Expected(ns=OLD_NS, a=("198.51.100.7",), aaaa=("2001:db8:1::7",), mx=("mail.oldhost.example",))
+# The customer's own new values (from their Server Account Information): never the provider's example values.
+NEW = Expected(ns=NEW_NS, a=("198.51.100.20",), aaaa=("2001:db8:2::20",), mx=("mail02.net-com.example",))
 
 
 def response(
@@ -60,7 +62,8 @@ def response(
 
 
 def one(rdtype: str, observation: object, **kwargs: object) -> object:
-    """Classify one observation of ``DOMAIN`` with the provider's defaults."""
+    """Classify one observation of ``DOMAIN`` against NEW (and the old values when given)."""
+    kwargs.setdefault("expected", NEW)
     return classify(DOMAIN, rdtype, observation, **kwargs)  # type: ignore[arg-type]
 
 
@@ -150,14 +153,18 @@ def test_doh_url_rejects_bad_base(base: str) -> None:
 # ----- Expected -----
 
 
-def test_expected_defaults_from_provider() -> None:
-    """Expected() holds the provider's nameservers, web addresses and mail host."""
+def test_expected_defaults_hold_no_example_value() -> None:
+    """Expected() holds only the provider's name servers: no example address or mail host is ever expected."""
     expected = Expected()
     assert expected.ns == PROVIDER.nameservers
-    assert expected.a == (PROVIDER.web_ipv4_example,)
-    assert expected.aaaa == (PROVIDER.web_ipv6_example,)
-    assert expected.mx == (PROVIDER.mail_host_example,)
-    assert expected.record_types() == ("NS", "A", "AAAA", "MX")
+    assert (expected.a, expected.aaaa, expected.mx, expected.txt) == ((), (), (), ())
+    assert expected.record_types() == ("NS",)
+
+
+def test_expected_with_values_replaces_one_type() -> None:
+    """with_values swaps one type's values, normalized, and keeps the others."""
+    changed = NEW.with_values("MX", ["10 MX.Example.JP."])
+    assert (changed.mx, changed.a) == (("10 mx.example.jp",), NEW.a)
 
 
 def test_expected_normalizes() -> None:
@@ -213,11 +220,25 @@ def test_ns_old_known() -> None:
     assert "still the old values" in result.detail.en
 
 
-def test_ns_old_unknown_values_named() -> None:
-    """Values that are neither new nor the known old ones are 旧 with a detail saying so."""
+def test_ns_neither_new_nor_old_is_other() -> None:
+    """Values that are neither new nor old are 不一致 (other), never 旧, with both known sets shown."""
     result = one("NS", response("NS", "ns.elsewhere.example."), old=OLD)
-    assert result.code == "old"
-    assert "not the known old values" in result.detail.en
+    assert result.code == "other" and result.label.ja == "不一致" and result.label.en == "other"
+    assert "ns.elsewhere.example" in result.detail.ja
+    assert "ns1.net-com.example" in result.detail.en and "ns1.oldhost.example" in result.detail.en
+    assert result.old == OLD.ns
+
+
+def test_not_new_without_known_old_values_is_other() -> None:
+    """Without old values, an answer that is not new is 不一致 and says the old values are unknown."""
+    result = one("A", response("A", "192.0.2.99"))
+    assert result.code == "other"
+    assert "old: unknown" in result.detail.en and "不明" in result.detail.ja
+
+
+def test_new_with_an_unknown_extra_value_is_other() -> None:
+    """A new value next to an unknown one is not called new: 不一致."""
+    assert one("A", response("A", "198.51.100.20", "192.0.2.99"), old=OLD).code == "other"
 
 
 def test_ns_mixed() -> None:
@@ -227,26 +248,26 @@ def test_ns_mixed() -> None:
 
 
 def test_a_new_and_old() -> None:
-    """A records are compared by address: the provider's gives new, the old one gives old."""
-    assert one("A", response("A", "203.0.113.10")).code == "new"
-    assert one("A", response("A", "198.51.100.7")).code == "old"
+    """A records are compared by address: the new one gives new, the old one gives old."""
+    assert one("A", response("A", "198.51.100.20"), old=OLD).code == "new"
+    assert one("A", response("A", "198.51.100.7"), old=OLD).code == "old"
 
 
 def test_aaaa_compares_addresses_not_text() -> None:
     """An AAAA written in full form matches the compressed expected address."""
-    assert one("AAAA", response("AAAA", "2001:0db8:0000:0000:0000:0000:0000:0010")).code == "new"
+    assert one("AAAA", response("AAAA", "2001:0db8:0002:0000:0000:0000:0000:0020")).code == "new"
 
 
 def test_mx_by_exchange() -> None:
     """MX is compared by exchange when the expected value has no preference."""
-    assert one("MX", response("MX", "20 MAIL01.net-com.example.")).code == "new"
+    assert one("MX", response("MX", "20 MAIL02.net-com.example.")).code == "new"
 
 
 def test_mx_with_preference() -> None:
     """An expected MX with a preference needs the same preference."""
-    expected = Expected(mx=("10 mail01.net-com.example",))
-    assert one("MX", response("MX", "10 mail01.net-com.example."), expected=expected).code == "new"
-    assert one("MX", response("MX", "20 mail01.net-com.example."), expected=expected).code == "old"
+    expected = Expected(mx=("10 mail02.net-com.example",))
+    assert one("MX", response("MX", "10 mail02.net-com.example."), expected=expected).code == "new"
+    assert one("MX", response("MX", "20 mail02.net-com.example."), expected=expected).code == "other"
 
 
 def test_txt_by_string() -> None:
@@ -254,7 +275,8 @@ def test_txt_by_string() -> None:
     expected = Expected(txt=("v=spf1 include:_spf.net-com.example ~all",))
     found = response("TXT", '"v=spf1 include:_spf.net-com.example " "~all"')
     assert one("TXT", found, expected=expected).code == "new"
-    assert one("TXT", response("TXT", '"v=spf1 -all"'), expected=expected).code == "old"
+    old = Expected(ns=(), txt=("v=spf1 -all",))
+    assert one("TXT", response("TXT", '"v=spf1 -all"'), expected=expected, old=old).code == "old"
 
 
 def test_partial_new_is_new_and_says_missing() -> None:
@@ -267,7 +289,7 @@ def test_partial_new_is_new_and_says_missing() -> None:
 def test_wire_bytes_round_trip() -> None:
     """The same response given as wire bytes is judged like the message."""
     message = response("NS", NEW_NS[0], OLD_NS[0])
-    assert one("NS", message.to_wire()).code == one("NS", message).code == "mixed"
+    assert one("NS", message.to_wire(), old=OLD).code == one("NS", message, old=OLD).code == "mixed"
 
 
 def test_timeout_is_no_answer() -> None:
@@ -325,7 +347,7 @@ def test_query_instead_of_response_is_error() -> None:
 
 def test_wrong_question_is_error() -> None:
     """A response to another name is an error naming the question it answers."""
-    result = one("A", response("A", "203.0.113.10", name="other.example"))
+    result = one("A", response("A", "198.51.100.20", name="other.example"))
     assert result.code == "error"
     assert "other.example" in result.detail.en
 
@@ -375,10 +397,10 @@ def test_bad_role_rejected() -> None:
 def test_verdict_switched() -> None:
     """Every resolver new on every type gives 切替完了 (switched)."""
     answers = {
-        "r1": {"NS": response("NS", *NEW_NS), "A": response("A", "203.0.113.10")},
-        "r2": {"NS": response("NS", *NEW_NS).to_wire(), "MX": response("MX", "10 mail01.net-com.example.")},
+        "r1": {"NS": response("NS", *NEW_NS), "A": response("A", "198.51.100.20")},
+        "r2": {"NS": response("NS", *NEW_NS).to_wire(), "MX": response("MX", "10 mail02.net-com.example.")},
     }
-    report = evaluate(DOMAIN, answers)
+    report = evaluate(DOMAIN, answers, expected=NEW, old=OLD)
     assert report.verdict == "switched"
     assert report.verdict_label is not None and report.verdict_label.ja == "切替完了"
     assert "step 7" in report.next_step.en
@@ -386,22 +408,124 @@ def test_verdict_switched() -> None:
 
 def test_verdict_not_switched() -> None:
     """Every resolver old gives 未切替 (not switched)."""
-    report = evaluate(DOMAIN, {"r1": {"NS": response("NS", *OLD_NS)}, "r2": {"A": response("A", "198.51.100.7")}})
+    answers = {"r1": {"NS": response("NS", *OLD_NS)}, "r2": {"A": response("A", "198.51.100.7")}}
+    report = evaluate(DOMAIN, answers, expected=NEW, old=OLD)
     assert report.verdict == "not_switched"
     assert "DNS switch date" in report.next_step.en
 
 
 def test_verdict_propagating_across_resolvers() -> None:
     """One resolver new and another old gives 伝播中 (propagating)."""
-    report = evaluate(DOMAIN, {"r1": {"NS": response("NS", *NEW_NS)}, "r2": {"NS": response("NS", *OLD_NS)}})
+    answers = {"r1": {"NS": response("NS", *NEW_NS)}, "r2": {"NS": response("NS", *OLD_NS)}}
+    report = evaluate(DOMAIN, answers, old=OLD)
     assert report.verdict == "propagating"
     assert "do not delete the old account" in report.next_step.en
 
 
 def test_verdict_propagating_when_mixed() -> None:
     """A single mixed answer gives propagating."""
-    report = evaluate(DOMAIN, {"r1": {"NS": response("NS", NEW_NS[0], OLD_NS[0])}})
+    report = evaluate(DOMAIN, {"r1": {"NS": response("NS", NEW_NS[0], OLD_NS[0])}}, old=OLD)
     assert report.verdict == "propagating"
+
+
+def test_verdict_never_switched_with_an_other_answer() -> None:
+    """New everywhere but one 不一致 answer: not 切替完了 but 伝播中, and the next step counts it."""
+    answers = {"r1": {"NS": response("NS", *NEW_NS)}, "r2": {"NS": response("NS", "ns.third.example.")}}
+    report = evaluate(DOMAIN, answers, old=OLD)
+    assert [r.code for r in report.results] == ["new", "other"]
+    assert report.verdict == "propagating"
+    assert "1 checks returned values that are neither" in report.next_step.en
+
+
+def test_verdict_none_when_only_other_answers() -> None:
+    """Only 不一致 answers: no verdict, and the reader is asked to check the new values."""
+    report = evaluate(DOMAIN, {"r1": {"A": response("A", "192.0.2.99")}}, expected=NEW)
+    assert report.verdict is None
+    assert "Server Account Information" in report.next_step.en
+
+
+def test_parent_still_old_means_not_switched() -> None:
+    """The parent still delegating to the old servers gives 未切替 even if a resolver already shows new."""
+    answers = {"p": {"NS": response("NS", authority=OLD_NS)}, "r1": {"NS": response("NS", *NEW_NS)}}
+    report = evaluate(DOMAIN, answers, old=OLD, roles={"p": "parent"})
+    assert report.verdict == "not_switched"
+
+
+def test_sources_default_and_json() -> None:
+    """expected_source: the provider's NS is "provider", typed values "given"; old values are in the JSON."""
+    report = evaluate(DOMAIN, {"r1": {"NS": TIMEOUT}}, expected=Expected(a=("198.51.100.20",)), old=OLD)
+    data = report.to_dict()
+    assert data["expected_source"] == {"NS": "provider", "A": "given"}
+    assert data["old"]["NS"] == ["ns1.oldhost.example", "ns2.oldhost.example"]
+    learnt = evaluate(DOMAIN, {"r1": {"A": TIMEOUT}}, expected=NEW, sources={"A": "new_authoritative"})
+    assert learnt.to_dict()["expected_source"]["A"] == "new_authoritative"
+    with pytest.raises(ChecklistError) as err:
+        evaluate(DOMAIN, {}, sources={"NS": "example"})
+    assert err.value.field == "sources"
+
+
+# ----- zone_problem, authoritative_values, learn_old -----
+
+
+def soa_reply(zone: str = DOMAIN, *, aa: bool = True, section: str = "answer", rcode: int = 0) -> dns.message.Message:
+    """An answer to an SOA query for DOMAIN carrying the SOA of ``zone`` in ``section``."""
+    reply = dns.message.make_response(dns.message.make_query(DOMAIN, "SOA"))
+    rrset = dns.rrset.from_text(zone + ".", 300, "IN", "SOA", f"ns1.{zone}. hostmaster.{zone}. 1 3600 600 86400 300")
+    (reply.answer if section == "answer" else reply.authority).append(rrset)
+    if aa:
+        reply.flags |= dns.flags.AA
+    reply.set_rcode(rcode)
+    return reply
+
+
+def test_zone_served_when_the_soa_is_the_domains() -> None:
+    """An authoritative SOA of the domain itself: the server serves the zone."""
+    from checklist_app.dns import zone_problem
+
+    assert zone_problem(DOMAIN, soa_reply()) is None
+    assert zone_problem(DOMAIN, soa_reply().to_wire()) is None
+
+
+@pytest.mark.parametrize(
+    ("reply", "words"),
+    [
+        (soa_reply(rcode=dns.rcode.REFUSED), "REFUSED"),
+        (soa_reply("jp", section="authority", rcode=dns.rcode.NXDOMAIN), "NXDOMAIN"),
+        (soa_reply("jp", section="authority"), "SOA of another zone (jp)"),
+        (soa_reply(aa=False), "AA bit"),
+        (TIMEOUT, "timeout"),
+    ],
+)
+def test_zone_not_served_in_words(reply: object, words: str) -> None:
+    """REFUSED, NXDOMAIN, another zone's SOA, no AA or no answer: the zone is not set up there, said in words."""
+    from checklist_app.dns import zone_problem
+
+    problem = zone_problem(DOMAIN, reply)  # type: ignore[arg-type]
+    assert problem is not None and words in problem.en and problem.ja
+
+
+def test_authoritative_values_only_from_authoritative_answers() -> None:
+    """AA NOERROR gives the values (empty for no data); no AA, an error or a timeout gives None."""
+    from checklist_app.dns import authoritative_values
+
+    assert authoritative_values(DOMAIN, "MX", response("MX", "10 MX.Example.JP.", aa=True)) == ("10 mx.example.jp",)
+    assert authoritative_values(DOMAIN, "AAAA", response("AAAA", aa=True)) == ()
+    assert authoritative_values(DOMAIN, "A", response("A", "198.51.100.20")) is None
+    assert authoritative_values(DOMAIN, "A", response("A", rcode=dns.rcode.REFUSED, aa=True)) is None
+    assert authoritative_values(DOMAIN, "A", TIMEOUT) is None
+
+
+def test_learn_old_from_resolvers_that_follow_the_old_delegation() -> None:
+    """A resolver showing other NS than the new ones teaches the old values; one showing the new NS teaches none."""
+    from checklist_app.dns import learn_old
+
+    answers = {
+        "stale": {"NS": response("NS", *OLD_NS), "A": response("A", "198.51.100.7"), "MX": TIMEOUT},
+        "fresh": {"NS": response("NS", *NEW_NS), "A": response("A", "192.0.2.99")},
+    }
+    old = learn_old(DOMAIN, answers, NEW)
+    assert old.ns == tuple(n.rstrip(".") for n in OLD_NS)
+    assert (old.a, old.mx) == (("198.51.100.7",), ())
 
 
 def test_verdict_none_when_nothing_answered() -> None:
@@ -436,7 +560,7 @@ def test_types_without_expected_values_skipped() -> None:
 
 def test_results_ordered_by_server_then_type() -> None:
     """Results follow the servers' order and then NS, A, AAAA, MX, TXT."""
-    report = evaluate(DOMAIN, {"b": {"MX": TIMEOUT, "NS": TIMEOUT}, "a": {"A": TIMEOUT}})
+    report = evaluate(DOMAIN, {"b": {"MX": TIMEOUT, "NS": TIMEOUT}, "a": {"A": TIMEOUT}}, expected=NEW)
     assert [(r.server, r.rdtype) for r in report.results] == [("b", "NS"), ("b", "MX"), ("a", "A")]
 
 
@@ -476,8 +600,8 @@ def test_report_to_dict_is_json() -> None:
 )
 def test_property_any_bytes_classified(wire: bytes, rdtype: str, role: str) -> None:
     """Any bytes as a response give a result (usually an error), never an exception."""
-    result = classify(DOMAIN, rdtype, wire, expected=Expected(txt=("x",)), role=role)
-    assert result.code in ("new", "old", "mixed", "no_answer", "error")
+    result = classify(DOMAIN, rdtype, wire, expected=NEW.with_values("TXT", ["x"]), role=role)
+    assert result.code in ("new", "old", "mixed", "other", "no_answer", "error")
 
 
 @functools.cache
@@ -497,20 +621,23 @@ names = st.sampled_from(["ns1.net-com.example.", "ns2.net-com.example.", "ns1.ol
     as_wire=st.booleans(),
 )
 def test_property_verdict_matches_codes(per_server: list[list[str]], as_wire: bool) -> None:
-    """The verdict is switched iff all judged are new, not_switched iff all old, None iff none judged."""
+    """switched iff all judged are new, not_switched iff all old (besides 不一致), None iff only 不一致 or nothing."""
     answers: dict[str, dict[str, object]] = {}
     for i, ns in enumerate(per_server):
         message, wire = _ns_response(tuple(ns))
         answers[f"r{i}"] = {"NS": wire if as_wire else message}
     report = evaluate(DOMAIN, answers, old=OLD)  # type: ignore[arg-type]
     codes = {r.code for r in report.results} - {"no_answer"}
+    core = codes - {"other"}
     expected_verdict = (
-        None if not codes else "switched" if codes == {"new"} else "not_switched" if codes == {"old"} else "propagating"
+        None if not core else "switched" if codes == {"new"} else "not_switched" if core == {"old"} else "propagating"
     )
     assert report.verdict == expected_verdict
     for result, ns in zip(report.results, per_server, strict=True):
         new = {n for n in ns if "net-com" in n}
-        assert result.code == ("no_answer" if not ns else "new" if new == set(ns) else "old" if not new else "mixed")
+        old = {n for n in ns if "oldhost" in n}
+        code = "no_answer" if not ns else "other" if new | old != set(ns) else "mixed" if new and old else "new"
+        assert result.code == (code if new or code != "new" else "old")
 
 
 @pytest.mark.slow

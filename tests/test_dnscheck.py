@@ -53,13 +53,15 @@ OLD_DATA = {
     "MX": ["10 mail.oldhost.example."],
     "TXT": ['"v=spf1 -all"'],
 }
+# The customer's own new values: deliberately none of the provider's example values, which are never expected.
 NEW_DATA = {
     "NS": [f"{n}." for n in NEW_NS],
-    "A": [PROVIDER.web_ipv4_example],
-    "AAAA": [PROVIDER.web_ipv6_example],
-    "MX": [f"10 {PROVIDER.mail_host_example}."],
+    "A": ["198.51.100.20"],
+    "AAAA": ["2001:db8:2::20"],
+    "MX": ["10 mail02.net-com.example."],
     "TXT": ['"v=spf1 mx -all"'],
 }
+assert PROVIDER.web_ipv4_example not in NEW_DATA["A"] and PROVIDER.web_ipv6_example not in NEW_DATA["AAAA"]
 Reply = Callable[[dns.message.Message], Observation]
 
 
@@ -75,6 +77,11 @@ def answer(rdtype: str, values: list[str], *, aa: bool = True) -> Reply:
         return response
 
     return reply
+
+
+def soa(host: str, zone: str = DOMAIN) -> str:
+    """An SOA record's data naming ``host`` as the primary."""
+    return f"{host}. hostmaster.{zone}. 1 3600 600 86400 300"
 
 
 def referral(ns: tuple[str, ...], glue: dict[str, str] | None = None) -> Reply:
@@ -144,6 +151,7 @@ def world(delegation: str = "old", resolver_a: str = "old", resolver_b: str = "o
     w.add(PARENT.address, DOMAIN, "NS", referral(ns, {n: ADDRESSES[n] for n in ns} if glue else None))
     for host in (*OLD_NS, *NEW_NS):
         w.serve(ADDRESSES[host], DOMAIN, OLD_DATA if host in OLD_NS else NEW_DATA)
+        w.add(ADDRESSES[host], DOMAIN, "SOA", answer("SOA", [soa(host)]))
     for resolver, state in ((RESOLVER_A, resolver_a), (RESOLVER_B, resolver_b)):
         w.serve(resolver.address, DOMAIN, OLD_DATA if state == "old" else NEW_DATA)
         for host in (*OLD_NS, *NEW_NS):
@@ -269,14 +277,119 @@ def test_lame_delegation_with_failing_resolvers_exits_2() -> None:
     """Parent says new, the new servers refuse the zone, resolvers SERVFAIL: unknown, exit 2, lame named."""
     w = world("new")
     for host in NEW_NS:
-        for rdtype in ("NS", "A", "AAAA", "MX"):
+        for rdtype in ("SOA", "NS", "A", "AAAA", "MX"):
             w.add(ADDRESSES[host], DOMAIN, rdtype, rcode("REFUSED"))
     for resolver in (RESOLVER_A, RESOLVER_B):
         for rdtype in ("NS", "A", "AAAA", "MX"):
             w.add(resolver.address, DOMAIN, rdtype, rcode("SERVFAIL"))
     result = outcome(check(w))
-    assert (result.status, result.exit_code) == ("unknown", 2)
+    assert (result.status, result.exit_code) == ("new_zone_missing", 2)
     assert "レイムデリゲーション" in result.advice.ja and "lame delegation" in result.advice.en
+
+
+def test_switched_without_expectations_learns_the_new_values() -> None:
+    """No --expect-a/aaaa/mx: the new values are what the new servers answer, and switched gives exit 0."""
+    result = check(world("new", "new", "new"))
+    expected = result.report.expected
+    assert (expected.a, expected.aaaa, expected.mx) == (
+        ("198.51.100.20",),
+        ("2001:db8:2::20",),
+        ("10 mail02.net-com.example",),
+    )
+    assert result.to_dict()["expected_source"] == {
+        "NS": "provider",
+        "A": "new_authoritative",
+        "AAAA": "new_authoritative",
+        "MX": "new_authoritative",
+    }
+    assert outcome(result).exit_code == 0
+
+
+def test_provider_example_values_are_never_expected() -> None:
+    """The provider's example address and mail host appear nowhere among the expectations."""
+    data = check(world()).to_dict()
+    values = [v for kind in data["expected"].values() for v in kind]
+    assert PROVIDER.web_ipv4_example not in values and PROVIDER.web_ipv6_example not in values
+    assert not any(PROVIDER.mail_host_example in v for v in values)
+
+
+def test_old_values_are_learnt_from_the_old_servers() -> None:
+    """Before the switch the old values are what the delegated (old) servers answer: the resolvers are 旧."""
+    result = check(world())
+    assert result.report.old.a == ("192.0.2.10",)
+    assert result.old_sources == {
+        "NS": "delegation",
+        "A": "old_authoritative",
+        "AAAA": "old_authoritative",
+        "MX": "old_authoritative",
+    }
+    resolver_rows = [r for r in result.report.results if r.role == "resolver"]
+    assert resolver_rows and {r.code for r in resolver_rows} == {"old"}
+
+
+def test_old_name_servers_can_be_given() -> None:
+    """--old-ns names the old servers to ask even when nothing shows them any more."""
+    w = world("new", "new", "new")
+    result = check(w, old=Expected(ns=OLD_NS))
+    assert result.old_sources["NS"] == "given"
+    assert result.report.old.mx == ("10 mail.oldhost.example",)
+    assert (DOMAIN, "MX", False) in w.asked(ADDRESSES[OLD_NS[0]])
+
+
+def test_a_third_value_is_other_not_old() -> None:
+    """A resolver returning an address that neither provider serves: 不一致, not 旧; no exit 0."""
+    w = world("new", "new", "new")
+    w.add(RESOLVER_B.address, DOMAIN, "A", answer("A", ["192.0.2.99"], aa=False))
+    result = check(w, old=Expected(ns=OLD_NS))
+    row = next(r for r in result.report.results if r.server == RESOLVER_B.label and r.rdtype == "A")
+    assert (row.code, row.label.ja) == ("other", "不一致")
+    assert "198.51.100.20" in row.detail.en and "192.0.2.10" in row.detail.en
+    verdict = outcome(result)
+    assert (verdict.status, verdict.exit_code) == ("propagating", 1)
+    assert "1" in verdict.headline.ja and "neither" in verdict.headline.en
+
+
+def test_given_values_override_what_the_new_servers_answer() -> None:
+    """--expect-a wins over the new servers' answer and is marked given."""
+    result = check(world("new", "new", "new"), expected=Expected(a=("198.51.100.21",)))
+    assert result.report.expected.a == ("198.51.100.21",)
+    assert result.to_dict()["expected_source"]["A"] == "given"
+    assert {r.code for r in result.report.results if r.rdtype == "A"} == {"other"}
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [rcode("REFUSED"), rcode("NXDOMAIN", aa=True), fixed(TIMEOUT), "other-soa"],
+)
+def test_new_zone_missing_is_said_and_nothing_judged(reply: Reply | str) -> None:
+    """New servers without the zone (REFUSED, NXDOMAIN, silent, SOA of another zone): new_zone_missing, exit 2."""
+
+    def other_zone_soa(query: dns.message.Message) -> Observation:
+        # What a server holding only the parent zone "test." answers: NOERROR, AA, its own SOA in the authority.
+        response = dns.message.make_response(query)
+        response.flags |= dns.flags.AA
+        response.authority.append(dns.rrset.from_text("test.", 300, "IN", "SOA", soa("a.nic.test", "test")))
+        return response
+
+    w = world()
+    for host in NEW_NS:
+        if reply == "other-soa":
+            w.add(ADDRESSES[host], DOMAIN, "SOA", other_zone_soa)
+        else:
+            assert not isinstance(reply, str)
+            w.add(ADDRESSES[host], DOMAIN, "SOA", reply)
+    result = check(w)
+    verdict = outcome(result)
+    assert (verdict.status, verdict.exit_code, verdict.headline.ja) == (
+        "new_zone_missing",
+        2,
+        "新しいゾーンが未設定です",
+    )
+    assert result.types == ("NS",)
+    data = result.to_dict()
+    assert data["new_zone"] == "missing"
+    assert all(not s["serves_zone"] and s["problem"]["en"] for s in data["new_servers"])
+    assert NEW_NS[0] in verdict.advice.en
 
 
 def test_parent_and_authoritative_queries_do_not_ask_for_recursion() -> None:
@@ -415,7 +528,6 @@ def test_txt_is_checked_when_expected() -> None:
         ({"timeout": True}, "timeout"),
         ({"resolvers": ()}, "resolver"),
         ({"types": ["SOA"]}, "type"),
-        ({"types": ["TXT"]}, "expect_txt"),
         ({"types": []}, "type"),
     ],
 )

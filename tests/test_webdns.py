@@ -18,13 +18,19 @@ from checklist_app.webtools import run_tool
 DOMAIN = "customer.test"
 OLD_RES = "Old http://127.0.0.7/dns-query"
 NEW_RES = "New http://127.0.0.8/dns-query"
-BASE: dict[str, Any] = {"domain": DOMAIN, "resolvers": [OLD_RES, NEW_RES], "consent": True}
+# The customer's values from their Server Account Information (never the provider's example values).
+ACCOUNT: dict[str, Any] = {
+    "expect_a": ["198.51.100.20"],
+    "expect_aaaa": ["2001:db8:2::20"],
+    "expect_mx": ["mail02.net-com.example"],
+}
+BASE: dict[str, Any] = {"domain": DOMAIN, "resolvers": [OLD_RES, NEW_RES], "consent": True, **ACCOUNT}
 
 NEW = {
     "NS": [f"{h}." for h in PROVIDER.nameservers],
-    "A": [PROVIDER.web_ipv4_example],
-    "AAAA": [PROVIDER.web_ipv6_example],
-    "MX": [f"10 {PROVIDER.mail_host_example}."],
+    "A": ["198.51.100.20"],
+    "AAAA": ["2001:db8:2::20"],
+    "MX": ["10 mail02.net-com.example."],
 }
 OLD = {
     "NS": ["ns1.oldhost.example.", "ns2.oldhost.example."],
@@ -243,11 +249,78 @@ def test_malformed_responses_are_an_error_not_an_exception() -> None:
 
 
 def test_expected_override_changes_the_judgement() -> None:
-    """Giving the old A address as the expected value makes the old resolver's A answer 新."""
+    """Giving the old A address as the new value makes the old resolver's A answer 新 and the other 不一致."""
     params = {**BASE, "expect_a": ["192.0.2.10"]}
     table = second_round(params, [OLD, NEW])["outputs"]["table"]
     assert "  A     新" in blocks(table)[0]
-    assert "  A     旧" in blocks(table)[1]
+    assert "  A     不一致" in blocks(table)[1]
+
+
+@pytest.mark.parametrize("field", ["expect_a", "expect_mx"])
+def test_a_and_mx_are_required_with_a_field_message(field: str) -> None:
+    """Without the customer's A or MX the page refuses to judge, with a message on that field naming the document."""
+    for consent in (True, False):
+        answer = run_tool("dnscheck", {**BASE, field: [], "consent": consent}, "ja")
+        assert not answer["ok"] and "fetch" not in answer
+        assert [e["field"] for e in answer["errors"]] == [field]
+        assert "『サーバアカウント情報』" in answer["errors"][0]["message"]
+    english = run_tool("dnscheck", {**BASE, field: []}, "en")
+    assert "Server Account Information" in english["errors"][0]["message"]
+
+
+def test_both_missing_are_reported_together() -> None:
+    """No A and no MX: both fields get their message at once."""
+    answer = run_tool("dnscheck", {"domain": DOMAIN, "resolvers": [OLD_RES], "consent": True}, "ja")
+    assert [e["field"] for e in answer["errors"]] == ["expect_a", "expect_mx"]
+
+
+def test_no_example_value_is_ever_an_expectation() -> None:
+    """The provider's example address/mail host are not expected: a resolver returning them is 不一致, not 新."""
+    example = {
+        **NEW,
+        "A": [PROVIDER.web_ipv4_example],
+        "AAAA": [PROVIDER.web_ipv6_example],
+        "MX": [f"10 {PROVIDER.mail_host_example}."],
+    }
+    outputs = second_round(BASE, [example, NEW])["outputs"]
+    labels = [line.split()[1] for line in blocks(outputs["table"])[0].splitlines()[1:]]
+    assert labels == ["新", "不一致", "不一致", "不一致"]
+    assert outputs["verdict"] == "伝播中"
+
+
+def test_aaaa_is_optional_and_then_not_asked() -> None:
+    """Without a new IPv6 address AAAA is neither asked nor judged."""
+    first = first_round({**BASE, "expect_aaaa": []})
+    assert len(first["fetch"]) == 2 * 3 and not any(f["key"].endswith("_aaaa") for f in first["fetch"])
+    outputs = second_round({**BASE, "expect_aaaa": []}, [NEW, NEW])["outputs"]
+    assert outputs["verdict"] == "切替完了" and "AAAA" not in outputs["table"]
+
+
+def test_old_values_are_learnt_from_a_resolver_on_the_old_delegation() -> None:
+    """A resolver showing the old NS makes its answers the old values: another resolver's same answer is 旧."""
+    outputs = second_round(BASE, [OLD, {**NEW, "A": OLD["A"]}])["outputs"]
+    second = blocks(outputs["table"])[1]
+    assert "  A     旧" in second and "  NS    新" in second
+    assert "A     新しい値: 198.51.100.20（入力された値） / 旧の値: 192.0.2.10" in outputs["values"]
+
+
+def test_unknown_old_value_is_other_never_old() -> None:
+    """With every resolver on the new NS, an A that is not new is 不一致 (old unknown), not 旧."""
+    outputs = second_round(BASE, [NEW, {**NEW, "A": ["192.0.2.99"]}])["outputs"]
+    assert "  A     不一致" in blocks(outputs["table"])[1]
+    assert "不明" in blocks(outputs["table"])[1]
+    assert outputs["verdict"] == "伝播中"
+    assert "不一致 1" in outputs["summary"]
+
+
+def test_values_say_where_each_came_from() -> None:
+    """The values output names the provider's NS, the entered values and unknown old values."""
+    values = second_round(BASE, [NEW, NEW], "en")["outputs"]["values"]
+    assert (
+        "NS    New values: ns1.net-com.example, ns2.net-com.example (Net-com's name servers) / Old values: unknown"
+        in values
+    )
+    assert "A     New values: 198.51.100.20 (as entered)" in values
 
 
 def test_bad_expected_value_is_an_error_on_its_field() -> None:

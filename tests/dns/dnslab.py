@@ -60,6 +60,7 @@ __all__ = [
     "BROKEN",
     "DEAD_NS",
     "DEFAULT_DOMAINS",
+    "GIVEN_NS",
     "NEW_NS",
     "NEW_RECORDS",
     "NXDOMAIN_NAME",
@@ -113,6 +114,9 @@ ADDR: Final = _Addresses()
 # Host names in the parent's "example." zone (authoritative A records there, so no glue is needed).
 OLD_NS: Final = ("ns1.oldhost.example", "ns2.oldhost.example")
 NEW_NS: Final = PROVIDER.nameservers
+# Other names of the new provider's servers (same addresses), as in the report of issue #13: staff pass them as
+# --expect-ns, and the check must learn the new values from them.
+GIVEN_NS: Final = ("ns1.new-dns.test", "ns2.new-dns.test")
 SILENT_NS: Final = "ns.silent.example"
 DEAD_NS: Final = "ns.dead.example"
 SERVFAIL_NS: Final = "ns.servfail.example"
@@ -150,13 +154,19 @@ OLD_RECORDS: Final = Records(
     mx=((10, PROVIDER.old_mail_host_example),),
     txt=("v=spf1 a:mail.oldhost.example ~all",),
 )
+# The customer's own values on the new provider's servers (their Server Account Information): deliberately none of
+# the provider's example values, so a check that used an example as its expectation would fail against the lab.
 NEW_RECORDS: Final = Records(
     ns=NEW_NS,
-    a=(PROVIDER.web_ipv4_example,),
-    aaaa=(PROVIDER.web_ipv6_example,),
-    mx=((10, PROVIDER.mail_host_example),),
-    txt=("v=spf1 a:mail01.net-com.example ~all",),
+    a=("198.51.100.20",),
+    aaaa=("2001:db8:2::20",),
+    mx=((10, "mail02.net-com.example"),),
+    txt=("v=spf1 a:mail02.net-com.example ~all",),
 )
+if {PROVIDER.web_ipv4_example, PROVIDER.web_ipv6_example} & {*NEW_RECORDS.a, *NEW_RECORDS.aaaa} or any(
+    host == PROVIDER.mail_host_example for _, host in NEW_RECORDS.mx
+):
+    raise LabError("the lab's new records must not be the provider's example values")
 
 
 class _Broken:
@@ -197,6 +207,8 @@ DEFAULT_DOMAINS: Final[tuple[LabDomain, ...]] = (
     LabDomain("broken.test", NEW_NS, OLD_RECORDS, BROKEN),
     # Delegated to a server that never answers: timeouts.
     LabDomain("slow.test", (SILENT_NS,), None, None),
+    # Already switched everywhere, to name servers given with --expect-ns (not the provider's default names).
+    LabDomain("given-ns.test", GIVEN_NS, replace(OLD_RECORDS, ns=OLD_NS), replace(NEW_RECORDS, ns=GIVEN_NS)),
 )
 
 _PARENT_HOSTS: Final[Mapping[str, str]] = {
@@ -206,6 +218,8 @@ _PARENT_HOSTS: Final[Mapping[str, str]] = {
     OLD_NS[1]: ADDR.old_auth[1],
     NEW_NS[0]: ADDR.new_auth[0],
     NEW_NS[1]: ADDR.new_auth[1],
+    GIVEN_NS[0]: ADDR.new_auth[0],
+    GIVEN_NS[1]: ADDR.new_auth[1],
     SILENT_NS: ADDR.silent,
     DEAD_NS: ADDR.dead,
     SERVFAIL_NS: ADDR.servfail,

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
@@ -27,7 +28,7 @@ from tests.browser.conftest import (
     record,
 )
 
-from .dnslab import ADDR, DnsLab
+from .dnslab import ADDR, NEW_RECORDS, DnsLab
 
 # tests.browser.conftest put scripts/ on sys.path (it is not a package).
 from serve import make_server  # isort: skip
@@ -36,6 +37,13 @@ from serve import make_server  # isort: skip
 pytestmark = [pytest.mark.dns, pytest.mark.browser, pytest.mark.xdist_group("dnslab")]
 
 DOMAIN = "customer.test"
+# The customer's values from their Server Account Information, as a staff link's fragment carries them.
+ACCOUNT = {
+    "expect_a": NEW_RECORDS.a[0],
+    "expect_aaaa": NEW_RECORDS.aaaa[0],
+    "expect_mx": NEW_RECORDS.mx[0][1],
+}
+ACCOUNT_FRAGMENT = "&".join(f"{k}={quote(v, safe='')}" for k, v in ACCOUNT.items())
 DOH_HOSTS = (ADDR.doh_old, ADDR.doh_new)
 TIMEOUT_S = 300  # the whole scenario; generous because the suite may run on a loaded machine
 # The browser suite's flags, with the lab's site and DoH addresses let through the "no name resolves" rule (the
@@ -132,10 +140,10 @@ def test_nothing_is_sent_before_the_user_agrees(dns_lab: DnsLab, dns_site_root: 
     """Opening the page, prefilling it and even a consent=1 fragment send no DoH request; the page asks to agree."""
 
     def scenario(page: Page, base: str) -> None:
-        open_tool(page, base + f"tools/dns-check/#domain={DOMAIN}")
+        open_tool(page, base + f"tools/dns-check/#domain={DOMAIN}&{ACCOUNT_FRAGMENT}")
         page.wait_for_function("() => document.querySelector('[data-nc-output=status]').textContent.includes('同意')")
         resolvers = "&resolvers=".join(["http%3A%2F%2F127.0.0.7%2Fdns-query", "http%3A%2F%2F127.0.0.8%2Fdns-query"])
-        page.goto(base + f"tools/dns-check/#domain={DOMAIN}&consent=1&resolvers={resolvers}")
+        page.goto(base + f"tools/dns-check/#domain={DOMAIN}&{ACCOUNT_FRAGMENT}&consent=1&resolvers={resolvers}")
         page.wait_for_selector("#consent-error:not([hidden])")
         page.wait_for_timeout(500)
         assert doh_requests(page) == []
@@ -143,12 +151,39 @@ def test_nothing_is_sent_before_the_user_agrees(dns_lab: DnsLab, dns_site_root: 
     in_lab(dns_lab, dns_site_root, scenario)
 
 
+def test_a_and_mx_are_required_and_nothing_is_sent_without_them(dns_lab: DnsLab, dns_site_root: Path) -> None:
+    """Without the customer's A and MX the page shows a message on each field, judges nothing and sends nothing."""
+    seen: dict[str, Any] = {}
+
+    def scenario(page: Page, base: str) -> None:
+        open_tool(page, base + f"tools/dns-check/#domain={DOMAIN}")
+        use_lab_resolvers(page)
+        placeholder = page.get_attribute("#dnscheck-expect-a", "placeholder") or ""
+        seen["placeholder"] = placeholder
+        seen["value"] = page.input_value("#dnscheck-expect-a")
+        page.check("input[name=consent]")
+        page.click("#dnscheck-form button[type=submit]")
+        page.wait_for_selector("#expect_a-error:not([hidden])")
+        page.wait_for_selector("#expect_mx-error:not([hidden])")
+        seen["a_error"] = page.text_content("#expect_a-error")
+        box = page.locator("#expect_mx-error").bounding_box()
+        seen["visible"] = box is not None and box["width"] > 0 and box["height"] > 0
+        seen["verdict"] = page.text_content("[data-nc-output=verdict]")
+        page.wait_for_timeout(300)
+        seen["requests"] = doh_requests(page)
+
+    in_lab(dns_lab, dns_site_root, scenario)
+    assert seen["placeholder"].startswith("例: ") and seen["value"] == ""
+    assert "『サーバアカウント情報』" in seen["a_error"] and seen["visible"]
+    assert seen["verdict"] == "" and seen["requests"] == []
+
+
 def test_verdicts_follow_the_switch_in_the_lab(dns_lab: DnsLab, dns_site_root: Path) -> None:
     """未切替 before the switch, 伝播中 (old on .7, new on .8) after it, 切替完了 once the old resolver is flushed."""
     seen: dict[str, Any] = {}
 
     def scenario(page: Page, base: str) -> None:
-        open_tool(page, base + f"tools/dns-check/#domain={DOMAIN}")
+        open_tool(page, base + f"tools/dns-check/#domain={DOMAIN}&{ACCOUNT_FRAGMENT}")
         use_lab_resolvers(page)
         assert doh_requests(page) == []
         page.check("input[name=consent]")
@@ -157,6 +192,7 @@ def test_verdicts_follow_the_switch_in_the_lab(dns_lab: DnsLab, dns_site_root: P
         dns_lab.switch_delegation(DOMAIN, to="new")
         seen["during"] = run_check(page)
         seen["during_table"] = table_blocks(page)
+        seen["during_values"] = page.text_content("[data-nc-output=values]")
         dns_lab.flush()
         seen["after"] = run_check(page)
         seen["csp"] = page.nc.csp_violations(page)  # type: ignore[attr-defined]
@@ -166,8 +202,47 @@ def test_verdicts_follow_the_switch_in_the_lab(dns_lab: DnsLab, dns_site_root: P
     assert seen["requests"] == 8  # 2 resolvers x NS, A, AAAA, MX
     assert seen["during"] == "伝播中"
     assert seen["during_table"] == [["旧"] * 4, ["新"] * 4]
+    # The old values were learnt from the resolver that still shows the old name servers.
+    assert "A     新しい値: 198.51.100.20（入力された値） / 旧の値: 192.0.2.10" in seen["during_values"]
     assert seen["after"] == "切替完了"
     assert seen["csp"] == []
+
+
+def test_a_third_value_is_other_in_the_browser(dns_lab: DnsLab, dns_site_root: Path) -> None:
+    """Switched, but the customer typed another A than the new servers serve: 不一致 on A, never 旧; not 切替完了."""
+    seen: dict[str, Any] = {}
+
+    def scenario(page: Page, base: str) -> None:
+        dns_lab.switch_delegation(DOMAIN, to="new")
+        dns_lab.flush()
+        open_tool(page, base + f"tools/dns-check/#domain={DOMAIN}&{ACCOUNT_FRAGMENT}")
+        use_lab_resolvers(page)
+        page.fill("#dnscheck-expect-a", "198.51.100.99")
+        page.check("input[name=consent]")
+        seen["verdict"] = run_check(page)
+        seen["table"] = table_blocks(page)
+
+    in_lab(dns_lab, dns_site_root, scenario)
+    assert seen["table"] == [["新", "不一致", "新", "新"]] * 2
+    assert seen["verdict"] == "伝播中"
+
+
+def test_idn_domain_in_the_browser(dns_lab: DnsLab, dns_site_root: Path) -> None:
+    """日本語.test after the switch and flush: 切替完了 with the values from the fragment."""
+    seen: dict[str, Any] = {}
+
+    def scenario(page: Page, base: str) -> None:
+        dns_lab.switch_delegation("日本語.test", to="new")
+        dns_lab.flush()
+        open_tool(page, base + f"tools/dns-check/#domain={quote('日本語.test')}&{ACCOUNT_FRAGMENT}")
+        use_lab_resolvers(page)
+        page.check("input[name=consent]")
+        seen["verdict"] = run_check(page)
+        seen["summary"] = page.text_content("[data-nc-output=summary]")
+
+    in_lab(dns_lab, dns_site_root, scenario)
+    assert seen["verdict"] == "切替完了"
+    assert str(seen["summary"]).startswith("日本語.test: 新 8 ")
 
 
 def test_english_page_shows_english(dns_lab: DnsLab, dns_site_root: Path) -> None:
@@ -175,7 +250,7 @@ def test_english_page_shows_english(dns_lab: DnsLab, dns_site_root: Path) -> Non
     seen: dict[str, str] = {}
 
     def scenario(page: Page, base: str) -> None:
-        open_tool(page, base + f"en/tools/dns-check/#domain={DOMAIN}")
+        open_tool(page, base + f"en/tools/dns-check/#domain={DOMAIN}&{ACCOUNT_FRAGMENT}")
         use_lab_resolvers(page)
         page.check("input[name=consent]")
         seen["verdict"] = run_check(page)
