@@ -119,7 +119,7 @@ def is_example_value(value: str) -> bool:
     else:
         return any(address in net for net in _EXAMPLE_NETWORKS)
     host = s.rpartition("@")[2]
-    if " " in host or "." not in host and host not in _EXAMPLE_TLDS:
+    if " " in host or ("." not in host and host not in _EXAMPLE_TLDS):
         return False
     return host.rsplit(".", 1)[-1] in _EXAMPLE_TLDS or any(
         host == d or host.endswith("." + d) for d in _EXAMPLE_DOMAINS

@@ -123,8 +123,10 @@ def test_reserved_example_values_are_recognised(value: str) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["support@net-com.co.jp", "mail.example.co.jp", "example.jp", "myexample.com", "100.64.0.1", "2400:4050::1"]
-    + ["03-5555-0100", "995", "Net-com", "ネット・コミュニケーションズ", ""],
+    [
+        *("support@net-com.co.jp", "mail.example.co.jp", "example.jp", "myexample.com", "100.64.0.1", "2400:4050::1"),
+        *("03-5555-0100", "995", "Net-com", "ネット・コミュニケーションズ", ""),
+    ],
 )
 def test_other_values_are_not_examples(value: str) -> None:
     """Real-looking names, addresses and numbers are not examples (nor are names, ports or empty strings)."""
@@ -187,8 +189,8 @@ def test_an_illustration_outside_its_table_is_refused() -> None:
 
 def test_bad_toml_and_a_missing_file_are_clear(tmp_path: Path) -> None:
     """A syntax error and an unreadable file both raise ProviderFileError naming the file."""
-    with pytest.raises(ProviderFileError, match="x.toml: not valid TOML"):
+    with pytest.raises(ProviderFileError, match=r"x\.toml: not valid TOML"):
         parse_provider("support_email = \n", "x.toml")
     missing = tmp_path / "nope.toml"
-    with pytest.raises(ProviderFileError, match="nope.toml: cannot be read"):
+    with pytest.raises(ProviderFileError, match=r"nope\.toml: cannot be read"):
         load_provider(missing)
