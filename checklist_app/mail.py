@@ -376,18 +376,19 @@ _W_PROFILE_POP = Text(
 
 def _w_samples(hosts: Sequence[str], new_default: bool) -> Text:
     listed = ", ".join(hosts)
+    what = "are examples, not real servers" if len(hosts) > 1 else "is an example, not a real server"
     if new_default:
         return Text(
             ja=f"{SAMPLE_LABEL.ja}: {listed} は説明用のサンプルで、実在のサーバーではありません。"
-            f"【新】アカウントには『{PROVIDER.account_info_doc.ja}』に記載のサーバー名を「新サーバのサーバ名」に入力して"
+            f"【新】アカウントには、『{PROVIDER.account_info_doc.ja}』に記載のサーバー名を新サーバーとして指定して"
             "ください。",
-            en=f"{SAMPLE_LABEL.en.capitalize()}: {listed} is an example, not a real server. For the [New] account, "
-            f"enter the server name given in the {PROVIDER.account_info_doc.en} as the new server's name.",
+            en=f"{SAMPLE_LABEL.en.capitalize()}: {listed} {what}. For the [New] account, "
+            f"give the server name from the {PROVIDER.account_info_doc.en} as the new server.",
         )
     return Text(
         ja=f"{SAMPLE_LABEL.ja}: {listed} は説明用のサンプルで、実在のサーバーではありません。実際のサーバー名を"
         "入力してください。",
-        en=f"{SAMPLE_LABEL.en.capitalize()}: {listed} is an example, not a real server. Enter the real server name.",
+        en=f"{SAMPLE_LABEL.en.capitalize()}: {listed} {what}. Enter the real server name.",
     )
 
 
