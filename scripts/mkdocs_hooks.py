@@ -318,7 +318,10 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 _SAMPLE_OPEN, _SAMPLE_CLOSE = "\ue000", "\ue001"
 _SAMPLE_SPAN = re.compile(f"{_SAMPLE_OPEN}(.*?){_SAMPLE_CLOSE}", re.DOTALL)
-_CODE_BLOCK = re.compile(r'(?:<div class="(?:highlight|language-[\w-]+ highlight)">)?<pre\b.*?</pre>(?:</div>)?', re.DOTALL)
+# A code block with its highlight wrapper (the note goes before the wrapper, not inside it).
+_CODE_BLOCK = re.compile(
+    r'(?:<div class="(?:highlight|language-[\w-]+ highlight)">)?<pre\b.*?</pre>(?:</div>)?', re.DOTALL
+)
 _TAG = re.compile(r"<[a-zA-Z][^<>]*>")
 _URL_ATTR = re.compile(r'(\s(?:href|src|action)=")([^"]*)(")')
 _TAGS_INSIDE = re.compile(r"<[^<>]*>")
