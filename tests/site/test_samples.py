@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from checklist_app.provider import PROVIDER, SAMPLE_LABEL, parse_provider
-from tests.test_provider import REAL_VALUES, real_toml
+from tests.test_provider import example_toml, real_toml
 
 from .sitelib import LANGS, REPO, build_site, page_file
 
@@ -85,12 +85,15 @@ def test_every_example_value_on_every_page_is_marked(site_dir: Path) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_contact_block_carries_the_badge_in_the_pages_language(lang: str, site_dir: Path) -> None:
-    """The overview's contact block: the support e-mail is followed by 「サンプル値」 (ja) / "sample value" (en)."""
+    """The overview's contact block: the support e-mail is followed by 「サンプル値」 (ja) / "sample value" (en) while it
+    is an example, and by no badge once it is real."""
     html_text = (site_dir / page_file("/", lang)).read_text(encoding="utf-8")
-    assert PROVIDER.support_email in PROVIDER.sample_values(), "support_email is real: nothing to mark"
     after = html_text.split(PROVIDER.support_email, 1)[1][:120]
-    assert BADGE.search(after) is not None, after
-    assert BADGE.search(after).group(1) == SAMPLE_LABEL.get(lang)  # type: ignore[union-attr]
+    badge = BADGE.match(after.lstrip())
+    if PROVIDER.support_email in PROVIDER.sample_values():
+        assert badge is not None and badge.group(1) == SAMPLE_LABEL.get(lang), after
+    else:
+        assert badge is None, after
 
 
 # --- a tiny site: the same hook with the packaged values and with real ones -----------------------------------------
@@ -163,21 +166,22 @@ def _tiny_build(tmp_path: Path, toml: str | None, *, strict: bool = False) -> tu
 
 
 def test_examples_are_marked_in_text_code_blocks_and_attributes(tmp_path: Path) -> None:
-    """Packaged values: a badge after each example in text and inline code, a note above the code block, the word
+    """Example values: a badge after each example in text and inline code, a note above the code block, the word
     in the placeholder; the port (not an example) is left alone; no sentinel character is left."""
-    rc, log, html_text = _tiny_build(tmp_path, None)
+    rc, log, html_text = _tiny_build(tmp_path, example_toml())
+    ex = parse_provider(example_toml())
     assert rc == 0, log
     badge = '<span class="nc-sample" data-nc-sample>サンプル値</span>'
-    assert f"{PROVIDER.support_email} {badge}" in html_text
-    for ns in PROVIDER.nameservers:
+    assert f"{ex.support_email} {badge}" in html_text
+    for ns in ex.nameservers:
         assert f"{ns} {badge}" in html_text
-    assert f"<code>{PROVIDER.mail_host_example}</code> {badge}" in html_text
-    assert f"<code>{PROVIDER.old_mail_host_example}</code></strong> {badge}" in html_text
+    assert f"<code>{ex.mail_host_example}</code> {badge}" in html_text
+    assert f"<code>{ex.old_mail_host_example}</code></strong> {badge}" in html_text
     assert re.search(
-        rf'<p class="nc-sample-note">{re.escape(badge)} <code>{re.escape(PROVIDER.web_ipv4_example)}', html_text
+        rf'<p class="nc-sample-note">{re.escape(badge)} <code>{re.escape(ex.web_ipv4_example)}', html_text
     )
-    assert f'placeholder="{PROVIDER.mail_host_example}（サンプル値）"' in html_text
-    assert f"port {PROVIDER.pop_port}." in html_text
+    assert f'placeholder="{ex.mail_host_example}（サンプル値）"' in html_text
+    assert f"port {ex.pop_port}." in html_text
     assert "\ue000" not in html_text and "\ue001" not in html_text
 
 
@@ -191,16 +195,16 @@ def test_real_values_are_not_marked(tmp_path: Path) -> None:
     assert 'class="nc-sample-note"' not in html_text
     assert f'placeholder="{real.mail_host_example}"' in html_text
     assert BADGE.findall(html_text) == ["サンプル値"]  # the old provider's host, an illustration
-    for example in REAL_VALUES:
-        assert example.strip('"') not in html_text
+    for example in parse_provider(example_toml()).sample_values() - {real.old_mail_host_example}:
+        assert example not in html_text
 
 
 def test_strict_build_fails_on_examples_naming_the_keys(tmp_path: Path) -> None:
-    """PROVIDER_STRICT=1 with the packaged (example) values stops the build and lists the keys."""
-    rc, log, _ = _tiny_build(tmp_path, None, strict=True)
+    """PROVIDER_STRICT=1 with example values stops the build and lists the keys."""
+    rc, log, _ = _tiny_build(tmp_path, example_toml(), strict=True)
     assert rc != 0
     assert "PROVIDER_STRICT=1" in log
-    for key in PROVIDER.example_keys():
+    for key in parse_provider(example_toml()).example_keys():
         assert key in log
 
 
@@ -221,21 +225,35 @@ def _check(*args: str, strict: bool = False) -> subprocess.CompletedProcess[str]
     )
 
 
-def test_the_check_prints_one_warning_listing_the_example_keys() -> None:
-    """Packaged values: exit 0 and exactly one warning line naming every example key (and not the illustration)."""
-    result = _check()
+def _example_file(tmp_path: Path) -> Path:
+    path = tmp_path / "provider.toml"
+    path.write_text(example_toml(), encoding="utf-8")
+    return path
+
+
+def test_the_check_prints_one_warning_listing_the_example_keys(tmp_path: Path) -> None:
+    """Example values: exit 0 and exactly one warning line naming every example key (and not the illustration)."""
+    result = _check("--file", str(_example_file(tmp_path)))
     assert result.returncode == 0, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("WARNING:")
-    assert lines[0].split("example values for: ", 1)[1].split(".", 1)[0].split(", ") == list(PROVIDER.example_keys())
+    keys = lines[0].split("example values for: ", 1)[1].split(".", 1)[0].split(", ")
+    assert keys == list(parse_provider(example_toml()).example_keys())
     assert "old_mail_host_example" not in lines[0]
 
 
-def test_the_strict_check_fails() -> None:
-    """PROVIDER_STRICT=1: exit 1 with the keys."""
-    result = _check(strict=True)
+def test_the_strict_check_fails(tmp_path: Path) -> None:
+    """PROVIDER_STRICT=1 with example values: exit 1 with the keys."""
+    result = _check("--file", str(_example_file(tmp_path)), strict=True)
     assert result.returncode == 1
     assert "PROVIDER_STRICT=1" in result.stderr and "support_email" in result.stderr
+
+
+def test_the_packaged_file_is_checked_by_default() -> None:
+    """Without --file the packaged provider.toml is checked: a warning exactly when it holds examples."""
+    result = _check()
+    assert result.returncode == 0
+    assert ("WARNING:" in result.stderr) == bool(PROVIDER.example_keys())
 
 
 def test_the_check_is_silent_for_real_values(tmp_path: Path) -> None:
@@ -265,10 +283,17 @@ def test_make_build_runs_the_check_before_mkdocs() -> None:
     assert check < mkdocs
 
 
-def test_make_build_strict_fails_on_the_packaged_examples() -> None:
-    """`make build PROVIDER_STRICT=1` stops at the check (before building anything) while examples remain."""
+def test_make_build_strict_fails_while_the_packaged_file_holds_examples() -> None:
+    """`make build PROVIDER_STRICT=1` stops at the check (before building anything) while examples remain; with real
+    values the same command would build (not run here: `make -n` shows the check runs with the variable set)."""
+    if not PROVIDER.example_keys():
+        result = subprocess.run(
+            ["make", "-n", "build", "PROVIDER_STRICT=1"], cwd=REPO, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0 and "scripts/provider_check.py" in result.stdout
+        return
     result = subprocess.run(
         ["make", "-s", "build", "PROVIDER_STRICT=1"], cwd=REPO, capture_output=True, text=True, check=False
     )
     assert result.returncode != 0
-    assert "PROVIDER_STRICT=1" in result.stderr and "support_email" in result.stderr
+    assert "PROVIDER_STRICT=1" in result.stderr and PROVIDER.example_keys()[0] in result.stderr
