@@ -16,11 +16,8 @@ def test_contact_badges_are_drawn_beside_the_values(
     page: Page, base_url: str, path: str, lang: str, scheme: str
 ) -> None:
     """On the overview, each example contact value has a badge drawn with a size (light and dark), a real one none."""
-    examples = [
-        v
-        for v in (PROVIDER.support_email, PROVIDER.support_phone, PROVIDER.support_fax)
-        if v in PROVIDER.sample_values()
-    ]
+    contact = (PROVIDER.support_email, PROVIDER.support_phone, PROVIDER.support_fax)
+    examples = [v for v in contact if v in PROVIDER.sample_values()]
     page.goto(base_url + path)
     page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
     found = page.eval_on_selector_all(
