@@ -85,8 +85,8 @@ def test_every_example_value_on_every_page_is_marked(site_dir: Path) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_contact_block_carries_the_badge_in_the_pages_language(lang: str, site_dir: Path) -> None:
-    """The overview's contact block: the support e-mail is followed by 「サンプル値」 (ja) / "sample value" (en) while it
-    is an example, and by no badge once it is real."""
+    """The overview's contact block: the support e-mail is followed by 「サンプル値」 (ja) / "sample value" (en)
+    while it is an example, and by no badge once it is real."""
     html_text = (site_dir / page_file("/", lang)).read_text(encoding="utf-8")
     after = html_text.split(PROVIDER.support_email, 1)[1][:120]
     badge = BADGE.match(after.lstrip())
