@@ -9,6 +9,9 @@ BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 export PYTHONDONTWRITEBYTECODE := 1
+# PROVIDER_STRICT=1: fail the build while checklist_app/provider.toml holds an example value (default: one warning).
+PROVIDER_STRICT ?=
+export PROVIDER_STRICT
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -33,7 +36,8 @@ setup: $(VENV)/.installed node_modules/.installed ## Create .venv and node_modul
 system-deps: ## Install the Debian packages the tests need (apt-packages.txt) when missing
 	bash scripts/install_system_deps.sh
 
-build: setup ## Build the static site (both languages + the Pyodide runtime and wheels) into site/
+build: setup ## Build the static site into site/ (PROVIDER_STRICT=1: fail on example provider values)
+	$(BIN)/python scripts/provider_check.py
 	$(BIN)/mkdocs build --strict
 	$(BIN)/python scripts/build_pyodide.py
 	$(BIN)/python scripts/precompress.py --quiet

@@ -17,10 +17,14 @@ import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .errors import ChecklistError
+from .provider import SAMPLE_LABEL
 from .text import Text
+
+if TYPE_CHECKING:
+    from .mail import MailSettings
 
 __all__ = ["main"]
 
@@ -223,8 +227,10 @@ def _build_parser() -> argparse.ArgumentParser:
     mail.add_argument(
         "--format",
         choices=("autoconfig", "mobileconfig"),
-        help="設定ファイルを出力: autoconfig (Thunderbird config-v1.1.xml) / mobileconfig (Apple 構成プロファイル) "
-        "/ print a file: autoconfig (Thunderbird) or mobileconfig (Apple profile)",
+        help="設定ファイルを出力: mobileconfig (Apple 構成プロファイル、お客様用) / autoconfig (Thunderbird の "
+        "config-v1.1.xml、管理者が autoconfig.<ドメイン>/mail/ に置くもの。お客様は読み込めません) / print a file: "
+        "mobileconfig (Apple profile, for customers) or autoconfig (Thunderbird's config-v1.1.xml, for administrators "
+        "to publish at autoconfig.<domain>/mail/; customers cannot import it)",
     )
     mail.add_argument("--json", action="store_true", help=_JSON_HELP)
     _common(mail)
@@ -470,16 +476,27 @@ def _cmd_mail(args: argparse.Namespace) -> int:
             out.append(f"  ({account.address})")
         out.append("")
         out.append(_t("old_account", lang))
-        out.append(_table([(f.label.get(code), f.value.get(code)) for f in account.old.fields]))
+        out.append(
+            _table([(f.label.get(code), _marked(f.value.get(code), settings, code)) for f in account.old.fields])
+        )
         out.append(f"  ※ {account.old.note.get(code)}")
         out.append("")
         out.append(_t("new_account", lang))
-        out.append(_table([(f.label.get(code), f.value.get(code)) for f in account.new.fields]))
+        out.append(
+            _table([(f.label.get(code), _marked(f.value.get(code), settings, code)) for f in account.new.fields])
+        )
         out.append("")
     out.append(f"{_t('warnings', lang)}:")
     out += [f"  - {w.get(code)}" for w in settings.warnings]
+    if settings.samples:  # the first warning names them; say it before the tables too, where the eye starts
+        out.insert(0, f"{settings.warnings[0].get(code)}\n")
     _write("\n".join(out))
     return 0
+
+
+def _marked(value: str, settings: MailSettings, code: str) -> str:
+    """A value of the mail tables, with the sample mark when it is a sample server name."""
+    return f"{value}  ← {SAMPLE_LABEL.get(code)}" if value in settings.samples else value
 
 
 def _cmd_schedule(args: argparse.Namespace) -> int:

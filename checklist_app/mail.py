@@ -13,6 +13,14 @@ recognises) but every value a client or server reads — user name, e-mail addre
 (``address``), because POP/IMAP/SMTP logins and many clients only handle ASCII domains.
 
 No value or file here ever carries a password: clients ask for it.
+
+A server name from a reserved example range (the provider's sample default, see :mod:`checklist_app.provider`) is
+listed in :attr:`MailSettings.samples` and marked wherever it goes: a warning first in the list, a comment in the
+Thunderbird file, the words サンプル値 / sample value in the Apple profile's name and description.
+
+Android (checked 2026-12): since January 2026 Gmail no longer fetches other accounts by POP, and the Gmail app
+offers other providers' accounts over IMAP: for ``android`` the protocol must be IMAP; the message names another app
+for POP.
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ from typing import Literal, cast
 
 from .errors import ChecklistError
 from .hosts import _clean, normalize_domain, normalize_host
-from .provider import PROVIDER
+from .provider import PROVIDER, SAMPLE_LABEL, is_example_value
 from .text import Text
 
 __all__ = [
@@ -351,11 +359,37 @@ _CLIENT_WARNINGS: dict[Client, tuple[Text, ...]] = {
         ),
     ),
 }
+_W_ANDROID_POP = Text(
+    ja="Android の Gmail アプリ（2026 年 12 月時点）で他社のメールアカウントに使えるのは IMAP です。受信方式は"
+    "「IMAP」を選んでください。POP を使い続ける場合は、Thunderbird for Android など POP に対応した別のメールアプリ"
+    "をお使いください（項目名はこの表と異なります）。",
+    en="The Gmail app on Android (as of December 2026) supports other providers' accounts over IMAP: choose IMAP. "
+    "To keep using POP, use another mail app that supports it, such as Thunderbird for Android (its field names "
+    "differ from this table).",
+)
 _W_PROFILE_POP = Text(
     ja="POP アカウントを構成プロファイルで入れた場合、プロファイルを削除すると端末内のメールも消えます。",
     en="A POP account installed by a configuration profile takes the mail on the device with it when the profile "
     "is removed.",
 )
+
+
+def _w_samples(hosts: Sequence[str], new_default: bool) -> Text:
+    listed = ", ".join(hosts)
+    what = "are examples, not real servers" if len(hosts) > 1 else "is an example, not a real server"
+    if new_default:
+        return Text(
+            ja=f"{SAMPLE_LABEL.ja}: {listed} は説明用のサンプルで、実在のサーバーではありません。"
+            f"【新】アカウントには、『{PROVIDER.account_info_doc.ja}』に記載のサーバー名を新サーバーとして指定して"
+            "ください。",
+            en=f"{SAMPLE_LABEL.en.capitalize()}: {listed} {what}. For the [New] account, "
+            f"give the server name from the {PROVIDER.account_info_doc.en} as the new server.",
+        )
+    return Text(
+        ja=f"{SAMPLE_LABEL.ja}: {listed} は説明用のサンプルで、実在のサーバーではありません。実際のサーバー名を"
+        "入力してください。",
+        en=f"{SAMPLE_LABEL.en.capitalize()}: {listed} {what}. Enter the real server name.",
+    )
 
 
 def _w_old_is_ip(host: str) -> Text:
@@ -497,6 +531,8 @@ class MailSettings:
     smtp_security: SmtpSecurity
     accounts: tuple[AccountSettings, ...]
     warnings: tuple[Text, ...]
+    # Server names in these settings that are reserved examples (shown marked as samples everywhere).
+    samples: tuple[str, ...] = ()
 
     @property
     def client_name(self) -> Text:
@@ -517,6 +553,7 @@ class MailSettings:
             "smtp_security": self.smtp_security,
             "accounts": [a.to_dict() for a in self.accounts],
             "warnings": [_text(w) for w in self.warnings],
+            "samples": list(self.samples),
         }
 
 
@@ -666,6 +703,9 @@ def mail_settings(
             en="The days to leave a copy on the server must be a whole number from 1 to 365.",
         )
 
+    if cli == "android" and proto == "pop":
+        raise ChecklistError("protocol", ja=_W_ANDROID_POP.ja, en=_W_ANDROID_POP.en)
+
     domains = tuple(dict.fromkeys(a.rpartition("@")[2] for a, _ in parsed))
     warnings: list[Text] = [_W_TWO_ACCOUNTS]
 
@@ -703,6 +743,10 @@ def mail_settings(
     if proto == "pop" and cli in _SWITCH_SECURITY:
         warnings.append(_W_PROFILE_POP)
 
+    samples = tuple(h for h in dict.fromkeys([new_host, old_host]) if h is not None and is_example_value(h))
+    if samples:
+        warnings.insert(0, _w_samples(samples, new_default=new_server is None and new_host in samples))
+
     incoming = ServerSettings(
         host=new_host, port=PROVIDER.pop_port if proto == "pop" else PROVIDER.imap_port, security="ssl"
     )
@@ -716,7 +760,12 @@ def mail_settings(
         for address, display in parsed
     )
     return MailSettings(
-        protocol=proto, client=cli, smtp_security=smtp, accounts=accounts, warnings=tuple(dict.fromkeys(warnings))
+        protocol=proto,
+        client=cli,
+        smtp_security=smtp,
+        accounts=accounts,
+        warnings=tuple(dict.fromkeys(warnings)),
+        samples=samples,
     )
 
 
@@ -807,12 +856,18 @@ _PAYLOAD_PREFIX = f"{_reverse_dns(_PROVIDER_DOMAIN)}.mail-migration"
 def thunderbird_autoconfig(settings: MailSettings, *, lang: str = "ja") -> str:
     """Thunderbird's ``config-v1.1.xml`` for the new server (the file served at ``autoconfig.<domain>/mail/``).
 
-    Built with :mod:`xml.etree.ElementTree`; the user name is ``%EMAILADDRESS%``; no password.
+    Not for customers (Thunderbird cannot import such a file): the provider's administrators publish it at
+    ``https://autoconfig.<domain>/mail/config-v1.1.xml`` (or ``https://<domain>/.well-known/autoconfig/mail/…``),
+    where Thunderbird looks while an account is added. Built with :mod:`xml.etree.ElementTree`; the user name is
+    ``%EMAILADDRESS%``; no password. A sample server name is named in an XML comment (parsers skip comments).
     """
     if not isinstance(settings, MailSettings):
         raise ChecklistError("settings", ja="メール設定を指定してください。", en="Give the mail settings.")
     first = settings.accounts[0].new
     root = ET.Element("clientConfig", {"version": "1.1"})
+    if settings.samples:
+        listed = ", ".join(settings.samples)
+        root.append(ET.Comment(f" {SAMPLE_LABEL.ja} / {SAMPLE_LABEL.en}: {listed} (an example, not a real server) "))
     provider = ET.SubElement(root, "emailProvider", {"id": settings.domains[0]})
     for domain in settings.domains:
         ET.SubElement(provider, "domain").text = domain
@@ -842,6 +897,10 @@ def _server_elements(parent: ET.Element, server: ServerSettings) -> None:
 
 _PROFILE_TEXT = {
     "display": Text("{company} メール設定（{domains}）", "{company} mail settings ({domains})"),
+    "sample_display": Text("【{label}】", "[{label}] "),
+    "sample_description": Text(
+        " {hosts} はサンプル値で、実在のサーバーではありません。", " {hosts}: sample value, not a real server."
+    ),
     "description": Text(
         "{company} の新しいメールサーバー用のアカウントを追加します。パスワードはインストール時に入力します。",
         "Adds the accounts for {company}'s new mail server. The password is asked for during installation.",
@@ -849,9 +908,20 @@ _PROFILE_TEXT = {
 }
 
 
+def _payload_key(address: str) -> str:
+    return address.lower()
+
+
 def apple_mobileconfig(settings: MailSettings, *, lang: str = "ja") -> bytes:
     """An Apple configuration profile (``.mobileconfig``, XML plist) with one ``com.apple.mail.managed`` payload per
-    address, for the new account. Built with :mod:`plistlib`; it holds no password (the device asks for it)."""
+    address, for the new account. Built with :mod:`plistlib`; it holds no password (the device asks for it).
+
+    ``PayloadIdentifier`` decides whether installing a profile replaces one already on the device (same identifier)
+    or adds a second: the profile's comes from its set of mailboxes (order and case do not matter), each account's
+    from its mailbox, so taro@'s and hanako@'s profiles live side by side on one iPhone while a profile made again
+    for the same mailboxes replaces the earlier one. A sample server name is said in the profile's name and
+    description, which the device shows before installing.
+    """
     if not isinstance(settings, MailSettings):
         raise ChecklistError("settings", ja="メール設定を指定してください。", en="Give the mail settings.")
     company = PROVIDER.company.get(lang)
@@ -861,6 +931,7 @@ def apple_mobileconfig(settings: MailSettings, *, lang: str = "ja") -> bytes:
         new = account.new
         key = f"{account.address} {new.incoming.host} {settings.protocol}"
         payload_uuid = str(uuid.uuid5(_UUID_NAMESPACE, key)).upper()
+        account_id = str(uuid.uuid5(_UUID_NAMESPACE, "account " + _payload_key(account.address))).upper()
         name = new.account_name.get(lang)
         payloads.append(
             {
@@ -881,7 +952,7 @@ def apple_mobileconfig(settings: MailSettings, *, lang: str = "ja") -> bytes:
                 "OutgoingPasswordSameAsIncomingPassword": True,
                 "PayloadDescription": name,
                 "PayloadDisplayName": name,
-                "PayloadIdentifier": f"{_PAYLOAD_PREFIX}.account.{payload_uuid}",
+                "PayloadIdentifier": f"{_PAYLOAD_PREFIX}.account.{account_id}",
                 "PayloadType": "com.apple.mail.managed",
                 "PayloadUUID": payload_uuid,
                 "PayloadVersion": 1,
@@ -889,11 +960,18 @@ def apple_mobileconfig(settings: MailSettings, *, lang: str = "ja") -> bytes:
         )
     profile_key = " ".join([settings.protocol, *(a.address for a in settings.accounts)])
     profile_uuid = str(uuid.uuid5(_UUID_NAMESPACE, "profile " + profile_key)).upper()
+    mailboxes = " ".join(sorted({_payload_key(a.address) for a in settings.accounts}))
+    profile_id = str(uuid.uuid5(_UUID_NAMESPACE, "mailboxes " + mailboxes)).upper()
+    display = _PROFILE_TEXT["display"].get(lang).format(company=company, domains=domains)
+    description = _PROFILE_TEXT["description"].get(lang).format(company=company)
+    if settings.samples:
+        display = _PROFILE_TEXT["sample_display"].get(lang).format(label=SAMPLE_LABEL.get(lang)) + display
+        description += _PROFILE_TEXT["sample_description"].get(lang).format(hosts=", ".join(settings.samples))
     profile: dict[str, object] = {
         "PayloadContent": payloads,
-        "PayloadDescription": _PROFILE_TEXT["description"].get(lang).format(company=company),
-        "PayloadDisplayName": _PROFILE_TEXT["display"].get(lang).format(company=company, domains=domains),
-        "PayloadIdentifier": f"{_PAYLOAD_PREFIX}.{settings.domains[0]}",
+        "PayloadDescription": description,
+        "PayloadDisplayName": display,
+        "PayloadIdentifier": f"{_PAYLOAD_PREFIX}.profile.{profile_id}",
         "PayloadOrganization": company,
         "PayloadRemovalDisallowed": False,
         "PayloadType": "Configuration",

@@ -29,7 +29,7 @@ from urllib.parse import quote, urlsplit
 from .errors import ChecklistError
 from .hosts import OS_GUIDES, build_hosts_block, normalize_domain, normalize_host, parse_ip
 from .mail import FIELD_LABELS, FieldId, MailSettings, apple_mobileconfig, mail_settings, parse_address
-from .mail import thunderbird_autoconfig as _autoconfig
+from .provider import SAMPLE_LABEL
 from .schedule import Schedule, plan_schedule, to_ics
 from .text import Text
 
@@ -354,7 +354,13 @@ def _hosts(p: _Params, lang: str) -> ToolResult:
 
 
 def _mail(p: _Params, lang: str) -> ToolResult:
-    """Old and new account values side by side for the first address, every address as text, two profile files."""
+    """Old and new account values side by side for the first address, every address as text, the Apple profile.
+
+    Thunderbird's config-v1.1.xml is not offered here: Thunderbird cannot import such a file (the provider's
+    administrators publish it on the autoconfig host; the staff CLI writes it, ``mail --format autoconfig``).
+    A sample server name fills ``sample_old`` / ``sample_new`` (the page's badges beside the servers) and heads
+    ``all_text``; its warning comes first.
+    """
     addresses = p.items("addresses")
     old_server = p.text("old_server")
     new_server = p.text("new_server")
@@ -376,7 +382,6 @@ def _mail(p: _Params, lang: str) -> ToolResult:
     outputs = _mail_table(settings, lang)
     domain = settings.domains[0]
     downloads = (
-        Download("autoconfig", "config-v1.1.xml", "application/xml", _autoconfig(settings, lang=lang)),
         Download(
             "mobileconfig",
             f"{domain}.mobileconfig",
@@ -407,6 +412,10 @@ def _mail_table(settings: MailSettings, lang: str) -> dict[str, str]:
             outputs[f"old_{fid}"] = old.get(fid, none)
         else:
             outputs[f"old_{fid}"] = _MSG["unchanged"].get(lang) if label is not None else none
+    samples = set(settings.samples)
+    word = SAMPLE_LABEL.get(lang)
+    outputs["sample_old"] = word if first.old.host in samples else ""
+    outputs["sample_new"] = word if first.new.incoming.host in samples else ""
     others = [a.address_display for a in settings.accounts[1:]]
     outputs["other_addresses"] = _MSG["other_addresses"].get(lang).format(addresses=", ".join(others)) if others else ""
     outputs["all_text"] = _mail_text(settings, lang)
@@ -416,6 +425,8 @@ def _mail_table(settings: MailSettings, lang: str) -> dict[str, str]:
 def _mail_text(settings: MailSettings, lang: str) -> str:
     """Every address's values as "label: value" lines, to copy into a note or an e-mail."""
     lines: list[str] = []
+    if settings.samples:  # the text is copied into notes and e-mails: the sample mark goes with it
+        lines.append(settings.warnings[0].get(lang))
     for account in settings.accounts:
         if lines:
             lines.append("")

@@ -10,11 +10,16 @@ Placeholders a page may use (each rendered in the page's language):
 - ``{{ checklist_form }}`` the 12-item checklist with the completion-date column and ご解約日
 
 An unknown placeholder fails the build, so a typo never reaches a customer.
+
+A provider value from a reserved example range (see :mod:`checklist_app.provider`) is marked where it is shown: a
+「サンプル値」/ "sample value" badge after it in text, a note above a code block that holds it, the words appended
+to an attribute (an input's placeholder). ``PROVIDER_STRICT=1`` in the environment fails the build instead.
 """
 
 from __future__ import annotations
 
 import html
+import os
 import posixpath
 import re
 import sys
@@ -23,10 +28,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from checklist_app.provider import PROVIDER
+from checklist_app.provider import PROVIDER, SAMPLE_LABEL
 from checklist_app.steps import ACTORS, ITEMS, STEPS, ChecklistItem, Step, items_for_step
 from checklist_app.text import Text
 from scripts.css_bundle import bundle_site
+from scripts.provider_check import check_provider
 from scripts.sw_stamp import stamp as stamp_service_worker
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_0-9]+)?)\s*\}\}")
@@ -284,9 +290,11 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
             value = getattr(PROVIDER, attr)
             if isinstance(value, Text):
                 return value.get(lang)
+            samples = PROVIDER.sample_values()
             if isinstance(value, tuple):
-                return "、".join(map(str, value)) if lang == "ja" else ", ".join(map(str, value))
-            return str(value)
+                shown = [_sample(str(v)) if v in samples else str(v) for v in value]
+                return "、".join(shown) if lang == "ja" else ", ".join(shown)
+            return _sample(str(value)) if value in samples else str(value)
         if name == "timeline":
             return _timeline(page, lang)
         if name == "checklist_form":
@@ -302,6 +310,82 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
         raise ValueError(f"{page.file.src_uri}: unknown placeholder {match.group(0)!r}")
 
     return PLACEHOLDER.sub(replace, markdown)
+
+
+# --- sample values ------------------------------------------------------------------------------------------------
+# on_page_markdown wraps an example value in two private-use characters; once the page is HTML, on_page_content
+# knows the context (text, code block, attribute) and marks the value there. None may be left in a built page.
+
+_SAMPLE_OPEN, _SAMPLE_CLOSE = "\ue000", "\ue001"
+_SAMPLE_SPAN = re.compile(f"{_SAMPLE_OPEN}(.*?){_SAMPLE_CLOSE}", re.DOTALL)
+# A code block with its highlight wrapper (the note goes before the wrapper, not inside it).
+_CODE_BLOCK = re.compile(
+    r'(?:<div class="(?:highlight|language-[\w-]+ highlight)">)?<pre\b.*?</pre>(?:</div>)?', re.DOTALL
+)
+_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
+_URL_ATTR = re.compile(r'(\s(?:href|src|action)=")([^"]*)(")')
+_TAGS_INSIDE = re.compile(r"<[^<>]*>")
+
+
+def _sample(value: str) -> str:
+    return f"{_SAMPLE_OPEN}{value}{_SAMPLE_CLOSE}"
+
+
+def sample_badge(lang: str) -> str:
+    """The visible mark beside an example value (site.css draws it)."""
+    return f'<span class="nc-sample" data-nc-sample>{html.escape(SAMPLE_LABEL.get(lang))}</span>'
+
+
+def mark_samples(content: str, lang: str) -> str:
+    """Turn the sentinels of :func:`_sample` into visible marks, each suited to where the value ended up."""
+    if _SAMPLE_OPEN not in content:
+        return content
+    word = SAMPLE_LABEL.get(lang)
+
+    def code_block(match: re.Match[str]) -> str:
+        block = match.group(0)
+        values = [_TAGS_INSIDE.sub("", v) for v in _SAMPLE_SPAN.findall(block)]
+        if not values:
+            return block
+        # Inside a block the reader copies, a badge would be copied with it: say it once above the block.
+        listed = ("、" if lang == "ja" else ", ").join(f"<code>{v}</code>" for v in dict.fromkeys(values))
+        note = f'<p class="nc-sample-note">{sample_badge(lang)} {listed}</p>\n'
+        return note + block.replace(_SAMPLE_OPEN, "").replace(_SAMPLE_CLOSE, "")
+
+    def tag(match: re.Match[str]) -> str:
+        text = match.group(0)
+        if _SAMPLE_OPEN not in text:
+            return text
+        # A URL keeps the bare value; any other attribute (a placeholder, a label) says what it is.
+        text = _URL_ATTR.sub(lambda m: m.group(1) + _SAMPLE_SPAN.sub(r"\1", m.group(2)) + m.group(3), text)
+        suffix = f"（{word}）" if lang == "ja" else f" ({word})"
+        return _SAMPLE_SPAN.sub(lambda m: m.group(1) + suffix, text)
+
+    content = _CODE_BLOCK.sub(code_block, content)
+    content = _TAG.sub(tag, content)
+    # In text (and inline code: the badge goes after the closing tag) the badge follows the value.
+    return re.sub(
+        f"{_SAMPLE_OPEN}(.*?){_SAMPLE_CLOSE}((?:</code>|</strong>|</em>)*)",
+        lambda m: f"{m.group(1)}{m.group(2)} {sample_badge(lang)}",
+        content,
+        flags=re.DOTALL,
+    )
+
+
+def on_config(config: Any) -> Any:
+    """With ``PROVIDER_STRICT=1``, a provider example value stops the build (the Makefile warns otherwise)."""
+    strict = os.environ.get("PROVIDER_STRICT", "") not in ("", "0")
+    code, message = check_provider(PROVIDER, strict=strict)
+    if code != 0:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(message)
+    return config
+
+
+def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
+    """Mark every example provider value on the page as a sample (see :func:`mark_samples`)."""
+    return mark_samples(html_text, _lang(page))
 
 
 # --- after the build: redirects in every language, and a Japanese 404 page ------------------------------------------
@@ -419,6 +503,8 @@ def stamp_search_worker(site: Path) -> str | None:
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
     """Pages that start Python hold the search index build until Python is ready (see nc-search.js)."""
+    if _SAMPLE_OPEN in output or _SAMPLE_CLOSE in output:  # e.g. a sample value in a heading (the TOC, the title)
+        raise ValueError(f"{page.file.src_uri}: an example provider value is shown where it cannot be marked")
     return hold_search_on_python_pages(output)
 
 

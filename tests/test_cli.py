@@ -203,6 +203,46 @@ def test_mail_autoconfig_is_thunderbird_xml(capsys: pytest.CaptureFixture[str]) 
     assert (incoming.get("type"), incoming.findtext("port")) == ("pop3", "995")
 
 
+def test_mail_text_marks_sample_servers_first_and_beside_them(capsys: pytest.CaptureFixture[str]) -> None:
+    """An example server: the first line says サンプル値 and names it; its table rows carry the mark."""
+    code, out, _ = run(capsys, *MAIL_POP, "--new-server", "mail01.net-com.example")
+    assert code == 0
+    assert out.startswith("サンプル値: mail01.net-com.example, mail.oldhost.example")
+    assert re.search(r"mail01\.net-com\.example  ← サンプル値", out)
+    assert re.search(r"mail\.oldhost\.example  ← サンプル値", out)
+
+
+def test_mail_text_leaves_real_servers_unmarked(capsys: pytest.CaptureFixture[str]) -> None:
+    """Non-example servers: no sample line, no mark."""
+    code, out, _ = run(
+        capsys, "mail", "taro@example.co.jp", "--protocol", "imap", "--old-server", "mail.oldhost.co.jp",
+        "--new-server", "mail01.net-com.co.jp",
+    )  # fmt: skip
+    assert code == 0 and "サンプル値" not in out and out.startswith("■ taro@example.co.jp")
+
+
+def test_mail_json_lists_the_samples(capsys: pytest.CaptureFixture[str]) -> None:
+    """--json carries the sample server names."""
+    _, out, _ = run(capsys, *MAIL_POP, "--new-server", "mail01.net-com.example", "--json")
+    assert json.loads(out)["samples"] == ["mail01.net-com.example", "mail.oldhost.example"]
+
+
+def test_mail_profiles_of_two_mailboxes_have_their_own_identifiers(capsys: pytest.CaptureFixture[str]) -> None:
+    """--format mobileconfig for taro@ and for hanako@: two identifiers; taro@ again: the same as the first."""
+    ids = []
+    for address in ("taro@example.co.jp", "hanako@example.co.jp", "taro@example.co.jp"):
+        main(["mail", address, "--protocol", "imap", "--client", "ios", "--format", "mobileconfig"])
+        ids.append(plistlib.loads(capsys.readouterr().out.encode("utf-8"))["PayloadIdentifier"])
+    assert ids[0] != ids[1] and ids[0] == ids[2]
+
+
+def test_mail_android_pop_exits_2_naming_imap(capsys: pytest.CaptureFixture[str]) -> None:
+    """--client gmail --protocol pop: exit 2 on the protocol field; the message says IMAP."""
+    code, out, err = run(capsys, "mail", "taro@example.co.jp", "--protocol", "pop", "--client", "gmail")
+    assert (code, out) == (2, "")
+    assert "(protocol)" in err and "IMAP" in err and "Thunderbird for Android" in err
+
+
 def test_mail_json_holds_both_accounts(capsys: pytest.CaptureFixture[str]) -> None:
     """--json: the client, and the old and new account of each address."""
     _, out, _ = run(capsys, *MAIL_POP, "--json")

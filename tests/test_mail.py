@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from checklist_app.errors import ChecklistError
@@ -97,7 +97,7 @@ def test_pop_keep_days_is_used() -> None:
 def test_no_port_25_anywhere() -> None:
     """No client, protocol or SMTP choice ever yields port 25 (OP25B)."""
     for client in CLIENTS:
-        for protocol in ("pop", "imap"):
+        for protocol in ("pop", "imap") if client != "android" else ("imap",):
             for smtp in ("starttls", "ssl"):
                 new = mail_settings(ADDR, protocol, client, OLD, smtp_security=smtp).accounts[0].new
                 assert 25 not in (new.incoming.port, new.outgoing.port)
@@ -190,7 +190,8 @@ def test_new_outlook_warns_about_microsofts_cloud() -> None:
 def test_data_file_warning_is_for_outlook_classic_only() -> None:
     """Clients without a .pst data file do not get that warning."""
     for client in ("new_outlook", "thunderbird", "apple_mail", "ios", "android"):
-        assert not any(".pst" in w.en for w in mail_settings(ADDR, "pop", client, OLD).warnings)
+        protocol = "imap" if client == "android" else "pop"
+        assert not any(".pst" in w.en for w in mail_settings(ADDR, protocol, client, OLD).warnings)
 
 
 def test_imap_warns_that_stored_mail_is_not_moved() -> None:
@@ -239,7 +240,7 @@ def test_ios_leave_copy_uses_the_periods_ios_offers() -> None:
 
 def test_old_account_rows_use_the_clients_labels() -> None:
     """The old account's rows carry the same client labels as the new account's."""
-    account = mail_settings(ADDR, "pop", "android", OLD).accounts[0]
+    account = mail_settings(ADDR, "imap", "android", OLD).accounts[0]
     old = {f.id: f.label for f in account.old.fields}
     new = {f.id: f.label for f in account.new.fields}
     assert old["incoming_server"] == new["incoming_server"]
@@ -534,6 +535,7 @@ def test_files_read_back_to_the_settings_and_hold_no_password(
     addresses: list[str], protocol: str, client: str, smtp: str, days: int
 ) -> None:
     """For any valid input both files parse back to exactly the settings' values, never with a password."""
+    assume(not (client == "android" and protocol == "pop"))  # refused: see test_android_pop_is_refused_naming_imap
     s = mail_settings(addresses, protocol, client, OLD, smtp_security=smtp, pop_keep_days=days)
     new = s.accounts[0].new
     root = ET.fromstring(thunderbird_autoconfig(s))
@@ -549,3 +551,135 @@ def test_files_read_back_to_the_settings_and_hold_no_password(
     assert {p["OutgoingMailServerPortNumber"] for p in profile["PayloadContent"]} == {
         587 if smtp == "starttls" else 465
     }
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# One device, several profiles (Apple: installing a profile whose PayloadIdentifier is already there replaces it)
+
+
+def install(device: dict[str, dict[str, Any]], profile: bytes) -> None:
+    """Install a profile the way iOS and macOS do: keyed by its PayloadIdentifier."""
+    parsed = plistlib.loads(profile)
+    device[parsed["PayloadIdentifier"]] = parsed
+
+
+def accounts_on(device: dict[str, dict[str, Any]]) -> list[str]:
+    """Every mail account the installed profiles hold."""
+    return sorted(p["EmailAddress"] for profile in device.values() for p in profile["PayloadContent"])
+
+
+def test_two_mailboxes_of_one_domain_live_side_by_side_on_one_device() -> None:
+    """taro@'s profile and then hanako@'s (same domain) leave both accounts on the iPhone."""
+    device: dict[str, dict[str, Any]] = {}
+    install(device, apple_mobileconfig(mail_settings(ADDR, "imap", "ios", OLD)))
+    install(device, apple_mobileconfig(mail_settings("hanako@example.co.jp", "imap", "ios", OLD)))
+    assert accounts_on(device) == ["hanako@example.co.jp", ADDR]
+    identifiers = [p["PayloadIdentifier"] for profile in device.values() for p in profile["PayloadContent"]]
+    assert len(set(identifiers)) == 2
+
+
+def test_a_profile_made_again_for_the_same_mailboxes_replaces_the_first() -> None:
+    """The same mailbox set (another order, case, protocol or server) gives the same identifiers: no duplicate."""
+    device: dict[str, dict[str, Any]] = {}
+    first = apple_mobileconfig(mail_settings([ADDR, "hanako@example.co.jp"], "pop", "ios", OLD))
+    again = apple_mobileconfig(
+        mail_settings(["Hanako@EXAMPLE.co.jp", ADDR], "imap", "ios", OLD, new_server="mail02.net-com.example")
+    )
+    install(device, first)
+    install(device, again)
+    assert len(device) == 1
+    assert accounts_on(device) == ["Hanako@example.co.jp", ADDR]
+    ids = [
+        {p["EmailAddress"].lower(): p["PayloadIdentifier"] for p in plistlib.loads(f)["PayloadContent"]}
+        for f in (first, again)
+    ]
+    assert ids[0] == ids[1]
+
+
+def test_a_different_mailbox_set_is_a_different_profile() -> None:
+    """taro@ alone and taro@ + hanako@ are two profiles (two identifiers)."""
+    alone = plistlib.loads(apple_mobileconfig(mail_settings(ADDR, "imap", "ios", OLD)))
+    pair = plistlib.loads(apple_mobileconfig(mail_settings([ADDR, "hanako@example.co.jp"], "imap", "ios", OLD)))
+    assert alone["PayloadIdentifier"] != pair["PayloadIdentifier"]
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Android: the Gmail app takes other providers' accounts over IMAP
+
+
+def test_android_pop_is_refused_naming_imap() -> None:
+    """POP for the Gmail app is refused on the protocol field; the message says IMAP and names an app for POP."""
+    with pytest.raises(ChecklistError) as err:
+        mail_settings(ADDR, "pop", "android", OLD)
+    assert err.value.field == "protocol"
+    assert "IMAP" in err.value.ja and "Thunderbird for Android" in err.value.ja
+    assert "IMAP" in err.value.en and "Thunderbird for Android" in err.value.en
+
+
+def test_android_imap_gives_the_gmail_apps_values() -> None:
+    """IMAP in the Gmail app: 'Personal (IMAP)', the provider's IMAP port."""
+    row = fields(mail_settings(ADDR, "imap", "android", OLD))
+    assert row["protocol"] == "Personal (IMAP)"
+    assert row["incoming_port"] == str(PROVIDER.imap_port)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Sample (example-range) server names are marked in the values and in both files
+
+REAL_HOST = "mail01.net-com.co.jp"  # not an example range (never resolved: only written into files)
+REAL_OLD = "mail.oldhost.co.jp"
+
+
+def test_an_example_server_is_listed_and_warned_about_first() -> None:
+    """An example new and old server are listed as samples; the first warning says サンプル値 and names them."""
+    s = mail_settings(ADDR, "imap", "thunderbird", OLD, new_server="mail01.net-com.example")
+    assert s.samples == ("mail01.net-com.example", OLD)
+    assert s.warnings[0].ja.startswith("サンプル値") and OLD in s.warnings[0].ja
+    assert s.warnings[0].en.startswith("Sample value")
+    assert s.to_dict()["samples"] == ["mail01.net-com.example", OLD]
+
+
+def test_real_servers_are_not_marked() -> None:
+    """Non-example servers: no samples, no sample warning, no comment, no mark in the profile."""
+    s = mail_settings(ADDR, "imap", "ios", REAL_OLD, new_server=REAL_HOST)
+    assert s.samples == ()
+    assert not any("サンプル値" in w.ja or "ample value" in w.en for w in s.warnings)
+    assert "<!--" not in thunderbird_autoconfig(s)
+    profile = plistlib.loads(apple_mobileconfig(s))
+    assert "サンプル値" not in profile["PayloadDisplayName"] + profile["PayloadDescription"]
+
+
+def test_the_default_new_server_is_marked_only_while_it_is_an_example(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the provider's default host: marked while provider.toml holds an example, unmarked with a real one."""
+    import dataclasses
+
+    import checklist_app.mail as mail_module
+
+    monkeypatch.setattr(mail_module, "PROVIDER", dataclasses.replace(PROVIDER, mail_host_example="x.net-com.example"))
+    marked = mail_settings(ADDR, "imap", "ios", REAL_OLD)
+    assert marked.samples == ("x.net-com.example",)
+    assert "Server Account Information" in marked.warnings[0].en
+    monkeypatch.setattr(mail_module, "PROVIDER", dataclasses.replace(PROVIDER, mail_host_example=REAL_HOST))
+    assert mail_settings(ADDR, "imap", "ios", REAL_OLD).samples == ()
+
+
+def test_autoconfig_names_a_sample_in_a_comment_that_parsers_skip() -> None:
+    """The Thunderbird file carries an XML comment naming the sample; a plain parse still reads every value."""
+    s = mail_settings(ADDR, "imap", "thunderbird", OLD, new_server="mail01.net-com.example")
+    text = thunderbird_autoconfig(s)
+    parser = ET.XMLParser(target=ET.TreeBuilder(insert_comments=True))
+    root = ET.fromstring(text, parser=parser)
+    comments = [e.text or "" for e in root.iter() if e.tag is ET.Comment]
+    assert len(comments) == 1 and "サンプル値" in comments[0] and "mail01.net-com.example" in comments[0]
+    plain = ET.fromstring(text)
+    assert plain.findtext("emailProvider/incomingServer/hostname") == "mail01.net-com.example"
+
+
+@pytest.mark.parametrize(("lang", "mark"), [("ja", "【サンプル値】"), ("en", "[sample value] ")])
+def test_the_profile_says_sample_where_the_device_shows_it(lang: str, mark: str) -> None:
+    """The profile's name (shown before installing) starts with the sample mark; its description names the host."""
+    s = mail_settings(ADDR, "imap", "ios", REAL_OLD, new_server="mail01.net-com.example")
+    profile = plistlib.loads(apple_mobileconfig(s, lang=lang))
+    assert profile["PayloadDisplayName"].startswith(mark)
+    assert "mail01.net-com.example" in profile["PayloadDescription"]
+    assert profile["PayloadContent"][0]["IncomingMailServerHostName"] == "mail01.net-com.example"

@@ -6,7 +6,6 @@ import base64
 import datetime as dt
 import json
 import plistlib
-import xml.etree.ElementTree as ET
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -366,18 +365,39 @@ def test_mail_japanese_domain_is_shown_readably_and_used_in_punycode() -> None:
     assert outputs["new_username"] == "taro@xn--wgv71a119e.jp"
 
 
-def test_mail_thunderbird_autoconfig_reads_back() -> None:
-    """config-v1.1.xml parses and names the new server, port and security."""
-    item = download(ok("mail", MAIL), "autoconfig")
-    assert item["filename"] == "config-v1.1.xml" and "xml" in item["mime"]
-    root = ET.fromstring(download_bytes(item))
-    incoming = root.find("./emailProvider/incomingServer")
-    outgoing = root.find("./emailProvider/outgoingServer")
-    assert incoming is not None and outgoing is not None
-    assert incoming.get("type") == "pop3"
-    assert incoming.findtext("hostname") == PROVIDER.mail_host_example
-    assert incoming.findtext("port") == str(PROVIDER.pop_port)
-    assert outgoing.findtext("socketType") == "STARTTLS"
+def test_mail_offers_no_thunderbird_file_to_customers() -> None:
+    """config-v1.1.xml is for the provider's autoconfig host, not a download: the answer offers the profile only."""
+    assert [d["key"] for d in ok("mail", MAIL)["downloads"]] == ["mobileconfig"]
+
+
+def test_mail_marks_a_sample_server_beside_it_and_first() -> None:
+    """An example new server fills the badge beside the [NEW] servers, heads the warnings and the copied text."""
+    response = ok("mail", {**MAIL, "new_server": "mail01.net-com.example"})
+    outputs = response["outputs"]
+    assert outputs["sample_new"] == "サンプル値"
+    assert outputs["sample_old"] == "サンプル値"  # PROVIDER.old_mail_host_example is an illustration
+    assert response["warnings"][0].startswith("サンプル値") and "mail01.net-com.example" in response["warnings"][0]
+    assert outputs["all_text"].splitlines()[0] == response["warnings"][0]
+    assert ok("mail", {**MAIL, "new_server": "mail01.net-com.example"}, "en")["outputs"]["sample_new"] == "sample value"
+
+
+def test_mail_real_servers_leave_the_badges_empty() -> None:
+    """Non-example servers: both badges empty (not drawn), no sample warning, the text starts with the address."""
+    response = ok("mail", {**MAIL, "old_server": "mail.oldhost.co.jp", "new_server": "mail01.net-com.co.jp"})
+    assert response["outputs"]["sample_new"] == response["outputs"]["sample_old"] == ""
+    assert not any("サンプル値" in w for w in response["warnings"])
+    assert response["outputs"]["all_text"].startswith("■ taro@example.co.jp")
+
+
+def test_mail_profiles_for_two_mailboxes_do_not_replace_each_other() -> None:
+    """taro@'s and hanako@'s profiles from the tool have different PayloadIdentifiers (both stay on one iPhone)."""
+    ids = {
+        plistlib.loads(download_bytes(download(ok("mail", {**MAIL, "addresses": [a]}), "mobileconfig")))[
+            "PayloadIdentifier"
+        ]
+        for a in ("taro@example.co.jp", "hanako@example.co.jp", "taro@example.co.jp")
+    }
+    assert len(ids) == 2
 
 
 def test_mail_mobileconfig_reads_back_without_a_password() -> None:

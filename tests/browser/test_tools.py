@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import plistlib
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -197,14 +196,47 @@ def test_mail_table_shows_old_and_new_servers_side_by_side(page: Page, base_url:
     expect(page.locator("[data-nc-warnings] li").first).to_be_visible()
 
 
-def test_mail_thunderbird_file_downloads_and_parses(page: Page, base_url: str) -> None:
-    """config-v1.1.xml downloads and names the new server."""
+def test_mail_page_offers_no_thunderbird_file(page: Page, base_url: str) -> None:
+    """Customers get the Apple profile only: Thunderbird cannot import config-v1.1.xml (an autoconfig host's file)."""
     open_tool(page, base_url, "tools/mail/")
     fill_mail(page)
-    name, data = save(page, "autoconfig")
-    assert name == "config-v1.1.xml"
-    root = ET.fromstring(data)
-    assert root.findtext("./emailProvider/incomingServer/hostname") == PROVIDER.mail_host_example
+    expect(page.locator('[data-nc-download="mobileconfig"]')).to_have_count(1)
+    expect(page.locator('[data-nc-download="autoconfig"]')).to_have_count(0)
+    assert "config-v1.1.xml" not in page.locator("article").inner_text()
+
+
+def _drawn(page: Page, selector: str) -> list[dict[str, float]]:
+    """The boxes of the elements matching ``selector`` that are drawn with a size."""
+    return page.eval_on_selector_all(
+        selector,
+        """els => els.map(e => e.getBoundingClientRect()).filter(r => r.width > 0 && r.height > 0)
+                     .map(r => ({width: r.width, height: r.height}))""",
+    )
+
+
+@pytest.mark.parametrize(("path", "word"), [("tools/mail/", "サンプル値"), ("en/tools/mail/", "sample value")])
+def test_mail_sample_server_has_a_visible_badge_beside_it(page: Page, base_url: str, path: str, word: str) -> None:
+    """An example new server: the badges beside the [NEW] servers are drawn with a size and say so."""
+    open_tool(page, base_url, path)
+    page.fill("#mail-addresses", "taro@example.co.jp")
+    page.fill("#mail-new-server", "mail01.net-com.example")
+    page.locator('form[data-nc-tool="mail"] button[type="submit"]').click()
+    wait_output(page, "new_incoming_server", "mail01.net-com.example")
+    badges = page.locator('[data-nc-output="sample_new"]')
+    expect(badges.first).to_have_text(word)
+    assert len(_drawn(page, '[data-nc-output="sample_new"]')) == 2  # incoming and outgoing
+    expect(page.locator("[data-nc-warnings] li").first).to_contain_text("mail01.net-com.example")
+
+
+def test_mail_real_server_draws_no_badge(page: Page, base_url: str) -> None:
+    """Non-example servers: the badges stay empty and are not drawn."""
+    open_tool(page, base_url, "tools/mail/")
+    page.fill("#mail-addresses", "taro@example.co.jp")
+    page.fill("#mail-old-server", "mail.oldhost.co.jp")
+    page.fill("#mail-new-server", "mail01.net-com.co.jp")
+    page.locator('form[data-nc-tool="mail"] button[type="submit"]').click()
+    wait_output(page, "new_incoming_server", "mail01.net-com.co.jp")
+    assert _drawn(page, "[data-nc-output^=sample_]") == []
 
 
 def test_mail_profile_downloads_and_parses(page: Page, base_url: str) -> None:

@@ -115,3 +115,24 @@ def test_alternate_links_point_to_the_twins(site_dir: Path, pages: dict[str, Pag
             if target is None or target.rel != expected:
                 problems.append(f"{rel}: alternate {lang} -> {alternates.get(lang)} (want {expected})")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_footer_copyright_names_the_company_in_the_pages_language(lang: str, site_dir: Path) -> None:
+    """Every page's footer copyright names the company as provider.toml spells it in that language (English pages:
+    no Japanese left in the footer)."""
+    from checklist_app.provider import PROVIDER
+
+    block = re.compile(r'<div class="md-copyright__highlight">\s*(.*?)\s*</div>', re.DOTALL)
+    pages = [p for p in site_dir.rglob("*.html") if (p.relative_to(site_dir).parts[:1] == ("en",)) == (lang == "en")]
+    checked = 0
+    for path in pages:
+        found = block.search(path.read_text(encoding="utf-8"))
+        if found is None:  # redirect stubs have no footer
+            continue
+        checked += 1
+        text = found.group(1)
+        assert PROVIDER.company.get(lang) in text, f"{path.relative_to(site_dir)}: {text}"
+        if lang == "en":
+            assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text), f"{path.relative_to(site_dir)}: {text}"
+    assert checked > 10

@@ -340,3 +340,10 @@ def test_pyodide_imports_the_compiled_modules_from_the_zip(runtime_dir: Path, lo
     assert report["ping"] is True
     assert report["origin"] == "/lib/checklist_app.whl/checklist_app/browser.pyc"
     assert report["wrong"] == []
+
+
+def test_the_own_wheel_ships_provider_toml_byte_for_byte(runtime_dir: Path, lock: dict[str, Any]) -> None:
+    """The byte-compiled wheel keeps checklist_app/provider.toml as is: the browser reads the file CPython reads."""
+    with zipfile.ZipFile(_own_wheel(runtime_dir, lock)) as wheel:
+        shipped = wheel.read("checklist_app/provider.toml")
+    assert shipped == (REPO / "checklist_app" / "provider.toml").read_bytes()
