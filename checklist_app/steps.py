@@ -173,9 +173,9 @@ STEPS: tuple[Step, ...] = (
         Text(
             ja="DNS 切替え後も旧サーバにメールが届く場合があるため、1～2 週間程度は新・旧両方をメールチェックし、"
             "旧サーバに届かなくなりましたらメールソフトから現行(旧)アカウントを削除してください。",
-            en="Mail may still reach the old server after the DNS switch: check both the new and the old "
-            "account for about 1–2 weeks, then delete the current (old) account from your mail software once "
-            "no more mail arrives there.",
+            en="Mail may still reach the old server after the DNS switch: check both the [NEW] and the [OLD] "
+            "account for about 1–2 weeks, then delete the current ([OLD]) account from your mail software once "
+            "no more mail arrives at the old server.",
         ),
         "customer",
         Duration(Text(ja="サーバ切替後 1～2 週間", en="1–2 weeks after the switch"), 7, 14, False),
@@ -214,7 +214,7 @@ ITEMS: tuple[ChecklistItem, ...] = (
             ),
             Text(
                 ja="「Auth Code」を発行頂き、弊社へお知らせください。",
-                en="Have them issue the Auth Code and let us know it.",
+                en="Have them issue the Auth Code, and send it to us.",
             ),
         ),
         step=1,
@@ -273,10 +273,8 @@ ITEMS: tuple[ChecklistItem, ...] = (
         ),
         (
             Text(
-                ja="新規メールソフト設定_簡易マニュアル をご参照ください。"
-                "移行中の方は『他社からの移行_メールソフト設定』の手順で追加してください。",
-                en="See the manual “Setting up a new mail client”; while migrating, follow “Mail client set-up "
-                "when migrating from another provider”.",
+                ja="新規メールソフト設定_簡易マニュアル をご参照ください。",
+                en="See the manual “Setting up a new mail client”.",
             ),
         ),
         step=5,
