@@ -139,8 +139,10 @@ _EVENT_STAGE_DESC = Text(
 _EVENT_STAGE_KNOWN = Text("{actor}。完了日: {ee}。", "{actor}. Completed on {ee}.")
 _EVENT_REQUEST = Text("「DNS 切り替え日」のご連絡期限", "Last day to tell Net-com your DNS switch date")
 _EVENT_REQUEST_DESC = Text(
-    "切り替え日 {switch} の {n} 営業日前までに弊社へご連絡ください。",
-    "Tell Net-com at least {n} business days before the switch on {switch}.",
+    "切り替え日 {switch} の {n} 営業日前までに弊社へご連絡ください（移行手順書は「数日前まで」。{n} 営業日は"
+    "このガイドのおすすめです）。",
+    "Tell Net-com at least {n} business days before the switch on {switch} (the manual says “a few days before”;"
+    " {n} business days is this guide's recommendation).",
 )
 _EVENT_SWITCH = Text("DNS 切り替え日（ステップ 6）", "DNS switch day (step 6)")
 _EVENT_SWITCH_DESC = Text(
