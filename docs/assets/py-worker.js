@@ -208,11 +208,12 @@ async function start({ indexURL, packages, snapshot = true }) {
   const lock = await lockResponse.json();
   context = { indexURL, lock, installed: new Set() };
   mark("lock");
-  // The checklist needs only our own wheel (the modules it imports need nothing else); tool pages take
-  // checklist-app with its dependencies plus what the page names (dnspython on the DNS page).
-  const names = packages === "checklist" ? ["checklist-app"] : withDependencies(lock, ["checklist-app", ...extra]);
+  // Each page loads the wheels its own forms name (data-nc-packages, with their dependencies from the lock), not every
+  // dependency of checklist-app: the checklist needs none, the hosts tool only idna (tests/test_tool_packages.py).
+  const names = ["checklist-app", ...withDependencies(lock, extra).filter((name) => name !== "checklist-app")];
   const imports = ["checklist_app.browser"];
   if (packages !== "checklist") imports.push("checklist_app.webtools");
+  if (extra.includes("icalendar")) imports.push("checklist_app.schedule");
   if (extra.includes("dnspython")) imports.push("checklist_app.webdns");
   const key = JSON.stringify({
     format: SNAPSHOT_FORMAT,
