@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.skipif(sys.platform == "emscripten", reason="no processes in Pyodide")
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE_DISTRIBUTIONS = ("idna", "jpholiday", "icalendar", "python-dateutil", "tzdata", "dnspython")
 FORM = re.compile(r'<form class="nc-tool" data-nc-tool="(\w+)"(?: data-nc-packages="([^"]*)")?')
