@@ -100,6 +100,8 @@ def test_the_tool_page_loads_the_wheels_its_forms_name(page: Page, base_url: str
 @pytest.mark.parametrize("path", ["", "steps/2-domain-transfer/", "faq/", "tools/"])
 def test_pages_without_python_do_not_load_the_starter(page: Page, base_url: str, path: str) -> None:
     """The home page, a step page, the FAQ and the tools' index never load py-start.js nor start a worker."""
+    # Pages linking to a Python page would warm its runtime at idle time (test_prefetch.py): saveData holds that back.
+    page.add_init_script("Object.defineProperty(Navigator.prototype, 'connection', {get: () => ({saveData: true})})")
     workers = python_workers(page)
     page.goto(base_url + path, wait_until="load")  # app.js (a module) has run: it would have started Python by now
     assert page.locator("script[data-nc-python]").count() == 0
