@@ -136,11 +136,19 @@ class ShapingProxy:
             raise RuntimeError("the shaping proxy did not start")
         return self
 
+    async def _shutdown(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        current = asyncio.current_task()
+        tasks = [task for task in asyncio.all_tasks() if task is not current]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        asyncio.get_running_loop().stop()
+
     def __exit__(self, *exc: object) -> None:
         loop = self._loop
-        if loop is not None:
-            if self._server is not None:
-                loop.call_soon_threadsafe(self._server.close)
-            loop.call_soon_threadsafe(loop.stop)
+        if loop is not None and loop.is_running():
+            asyncio.run_coroutine_threadsafe(self._shutdown(), loop)
         if self._thread is not None:
             self._thread.join(5)
