@@ -59,6 +59,7 @@ OWN_WHEEL_DIR = ROOT / "build" / "wheels"
 COMPILED_WHEEL_DIR = ROOT / "build" / "wheels-compiled"
 TEST_MANIFEST = ROOT / "build" / "pyodide-test" / "manifest.json"
 GZIP_SIZES_CACHE = ROOT / "build" / "pyodide-gzip-sizes.json"
+STDLIB_CACHE = ROOT / "build" / "stdlib-compiled"
 
 # The npm runtime files, copied as they are: the ES module, the Emscripten glue, the wasm binary and the full
 # standard library. pyodide.js (classic script) is left out: the site loads Pyodide from a module worker.
@@ -302,7 +303,8 @@ def build_stdlib(full_zip: Path, modules: set[str], out_dir: Path) -> Path:
 
     Every listed module must exist in the full zip (a name that does not is a stale list: an error). Packages keep
     their data files (non-.py files in their own folder). Entries keep their order and timestamps, so the same list
-    and runtime give the same bytes (and the same name). They are stored uncompressed: scripts/precompress.py
+    and runtime give the same bytes (and the same name); modules are byte-compiled for the runtime
+    (:func:`_compile_stdlib`). They are stored uncompressed: scripts/precompress.py
     brotli-compresses the whole file, which beats per-entry deflate by about a quarter, and zipimport reads stored
     entries without inflating them.
     """
@@ -332,11 +334,38 @@ def build_stdlib(full_zip: Path, modules: set[str], out_dir: Path) -> Path:
         for info, data in kept:
             out.writestr(info, data, compress_type=zipfile.ZIP_STORED)
         out.writestr(fallback_info, fallback.encode("utf-8"), compress_type=zipfile.ZIP_STORED)
-    data = buffer.getvalue()
+    data = _compile_stdlib(buffer.getvalue())
     target = out_dir / f"python_stdlib-{hashlib.sha256(data).hexdigest()[:12]}.zip"
     if not (target.is_file() and target.read_bytes() == data):
         target.write_bytes(data)
     return target
+
+
+def _compile_stdlib(source: bytes) -> bytes:
+    """The trimmed stdlib byte-compiled by Pyodide's CPython (pyodide_compile.py's compile_zip under Node), cached.
+
+    Sourceless .pyc modules: a first visit imports them without compiling (measured under Node on a loaded
+    machine: loadPyodide 7.5 s instead of 20.5 s, the pages' imports 0.2 s instead of 3.5-4.2 s), for 1.39 MB
+    with brotli instead of 0.77 MB.
+    """
+    script = ROOT / "scripts" / "pyodide_compile.py"
+    key = hashlib.sha256(
+        source + f"\0{pyodide_version()}\0{sha256_of(script)}\0{sha256_of(script.with_suffix('.mjs'))}".encode()
+    ).hexdigest()
+    cached = STDLIB_CACHE / f"{key}.zip"
+    if cached.is_file():
+        return cached.read_bytes()
+    STDLIB_CACHE.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="nc-stdlib-") as tmp:
+        plain, compiled = Path(tmp) / "stdlib.zip", Path(tmp) / "compiled.zip"
+        plain.write_bytes(source)
+        command = ["node", str(script.with_suffix(".mjs")), str(plain), str(compiled)]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        data = compiled.read_bytes()
+    for old in STDLIB_CACHE.glob("*.zip"):
+        old.unlink()
+    cached.write_bytes(data)
+    return data
 
 
 def write_lock(out_dir: Path, wheels: list[Path], stdlib: Path | None = None) -> Path:

@@ -33,12 +33,12 @@ WORKER_IMPORTS = ("importlib", "importlib.abc", "importlib.machinery", "zipimpor
 
 
 def stdlib_module_names(entries: Iterable[str]) -> set[str]:
-    """Module names of the ``.py`` files among zip entry names (``a/b.py`` -> ``a.b``, ``a/__init__.py`` -> ``a``)."""
+    """Module names of the ``.py``/``.pyc`` entries of a zip (``a/b.py`` -> ``a.b``, ``a/__init__.pyc`` -> ``a``)."""
     names = set()
     for entry in entries:
-        if not entry.endswith(".py"):
+        if not entry.endswith((".py", ".pyc")):
             continue
-        parts = entry[: -len(".py")].split("/")
+        parts = entry.rsplit(".", 1)[0].split("/")
         if parts[-1] == "__init__":
             parts.pop()
         if parts:
