@@ -12,7 +12,7 @@ Rules:
   ``python_stdlib_full.zip``), images and fonts are compressed already (brotli saved 1–2 % on them: not worth a
   variant). The exception is the site's trimmed standard library, ``python_stdlib-<hash>.zip``
   (:data:`STORED_ZIP`): scripts/build_pyodide.py stores its entries uncompressed so that brotli over the whole file
-  does better than zip's per-file deflate (765 kB instead of 1,069 kB).
+  does better than zip's per-file deflate (with sources: 765 kB instead of 1,069 kB).
 * A variant is kept only when it is at most :data:`MAX_RATIO` of the original's size.
 * A variant decodes to exactly the original bytes; it is written only when missing or stale (older than the file).
 * Brotli at quality 11 is slow (about half a minute for ``pyodide.asm.wasm``), so compressed bodies are kept in
