@@ -15,7 +15,7 @@ export PROVIDER_STRICT
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup system-deps build serve test lint test-py test-pyodide test-fast bench clean
+.PHONY: help setup system-deps build serve test lint test-py test-pyodide test-fast bench stdlib-audit clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -55,6 +55,11 @@ test-py: build system-deps ## pytest in CPython: unit, slow properties, site, br
 
 test-pyodide: build ## The same unit tests inside Pyodide under Node
 	node scripts/pyodide_pytest.mjs
+
+stdlib-audit: build ## Import audit in Pyodide (tests + every tool): rewrites scripts/stdlib-modules.txt, rebuilds
+	node scripts/pyodide_pytest.mjs --audit scripts/stdlib-modules.txt -q
+	$(BIN)/python scripts/build_pyodide.py
+	$(BIN)/python scripts/precompress.py --quiet
 
 test: lint test-py test-pyodide ## Everything: lint, CPython tests (all markers), Pyodide tests
 

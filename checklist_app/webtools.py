@@ -23,15 +23,17 @@ import datetime as _dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Final, get_args
+from typing import TYPE_CHECKING, Any, Final, get_args
 from urllib.parse import quote, urlsplit
 
 from .errors import ChecklistError
 from .hosts import OS_GUIDES, build_hosts_block, normalize_domain, normalize_host, parse_ip
 from .mail import FIELD_LABELS, FieldId, MailSettings, apple_mobileconfig, mail_settings, parse_address
 from .provider import SAMPLE_LABEL
-from .schedule import Schedule, plan_schedule, to_ics
 from .text import Text
+
+if TYPE_CHECKING:
+    from .schedule import Schedule
 
 __all__ = [
     "FORM_FIELD",
@@ -443,6 +445,10 @@ def _mail_text(settings: MailSettings, lang: str) -> str:
 
 def _schedule(p: _Params, lang: str) -> ToolResult:
     """Every stage's dates, the switch, cancellation, double-check and removal days; the plan as ``.ics``."""
+    # Imported here: only the schedule and staff-link pages load its wheels (jpholiday, icalendar and theirs; each
+    # tool form names what it needs in data-nc-packages, tests/test_tool_packages.py checks it).
+    from .schedule import plan_schedule, to_ics
+
     applied = p.required("applied")
     domain = p.text("domain")
     if domain is not None:

@@ -20,7 +20,9 @@ const RUNTIME = "nc-runtime";
 const LIMITS = { [PAGES]: 100, [ASSETS]: 150 };
 const SCOPE = new URL(self.registration.scope);
 const RUNTIME_DIR = /^pyodide\/\d+(\.\d+)*[a-z0-9.]*\//;
-const RUNTIME_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"];
+// The standard library the pages load is python_stdlib-<hash>.zip, named in the lock's "nc_stdlib": kept with the
+// core files. The full python_stdlib.zip is only the fallback for a module the trimmed zip lacks: not kept here.
+const RUNTIME_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json"];
 const OFFLINE = { ja: "offline/", en: "en/offline/" };
 const SEARCH_FILE = /^(assets\/javascripts\/(lunr|workers)\/[^/]+(\/[^/]+)?\.js|search\/search_index\.json)$/;
 
@@ -133,7 +135,8 @@ async function runtimeKeys(indexURL) {
   if (!lockResponse) return { files, complete: false };
   const lock = await lockResponse.json();
   const wheels = Object.values(lock.packages || {}).map((entry) => keyOf(new URL(entry.file_name, indexURL)));
-  return { files: files.concat(wheels), complete: true };
+  const stdlib = lock.nc_stdlib ? [keyOf(new URL(lock.nc_stdlib.file_name, indexURL))] : [];
+  return { files: files.concat(stdlib, wheels), stdlib, complete: true };
 }
 
 async function prune(keep) {
@@ -153,10 +156,10 @@ async function keep({ page = null, urls = [], runtime = null }) {
   }
   const indexURL = runtime && new URL(runtime, SCOPE);
   if (indexURL && inScope(indexURL) && RUNTIME_DIR.test(sitePath(indexURL))) {
-    const { files, complete } = await runtimeKeys(indexURL);
+    const { files, stdlib = [], complete } = await runtimeKeys(indexURL);
     // The core files every Python page needs may be downloaded again if missing (see keepOne); wheels only from
     // the HTTP cache: the lock names wheels this page never loaded (dnspython on the checklist page, ...).
-    const core = new Set(RUNTIME_FILES.map((name) => keyOf(new URL(name, indexURL))));
+    const core = new Set([...RUNTIME_FILES.map((name) => keyOf(new URL(name, indexURL))), ...stdlib]);
     for (const key of files) stored += await keepOne(key, RUNTIME, core.has(key));
     if (complete) await prune(new Set(files));
   }

@@ -90,6 +90,15 @@ HEADLINE_METRICS = (
     "first_visit_bytes_checklist",
     "first_visit_bytes_step_page",
     "build_s",
+    # The phone (issue 17): shaped network (scripts/shaping_proxy.py) and 4x CPU throttling.
+    "phone_bare_cold_ms",
+    "phone_tools_ready_cold_ms",
+    "phone_tools_ready_warm_ms",
+    "phone_tools_after_step_ms",
+    "phone_ratio_cold",
+    "first_visit_bytes_tools",
+    "phone_step_lcp_ms",
+    "phone_step_bytes",
 )
 
 
@@ -130,6 +139,12 @@ TARGETS = (
     Target("first_visit_bytes_checklist", 6_000_000.0, "checklist page first visit ≤ 6 MB compressed"),
     Target("step_page_bytes_beyond_theme", 150_000.0, "step page ≤ 150 KB beyond cached theme assets"),
     Target("build_s", 3.0, "mkdocs build (both languages) ≤ 3 s"),
+    Target("phone_ratio_cold", 0.65, "phone: hosts tool Python ready ≤ 0.65 × bare runtime (first visit)"),
+    Target("phone_tools_after_step_ms", 8000.0, "phone: hosts tool ready ≤ 8 s after 20 s on a step page"),
+    Target("phone_tools_ready_warm_ms", 2000.0, "phone: hosts tool ready ≤ 2 s on a repeat visit"),
+    Target("first_visit_bytes_tools", 4_000_000.0, "hosts tool first visit ≤ 4.0 MB compressed"),
+    Target("first_visit_bytes_checklist", 3_800_000.0, "checklist page first visit ≤ 3.8 MB compressed"),
+    Target("phone_step_lcp_ms", 1500.0, "phone: step page LCP ≤ 1.5 s"),
 )
 
 
@@ -151,6 +166,10 @@ def build_report(
     series["ready_ratio_cold"] = paired_ratios(cold, bare)
     series["ready_ratio_warm"] = paired_ratios(warm, bare)
     series["warm_over_cold"] = paired_ratios(warm, cold)
+    if "phone_tools_ready_cold_ms" in series:
+        series["phone_ratio_cold"] = paired_ratios(
+            series["phone_tools_ready_cold_ms"], series.get("phone_bare_cold_ms", [])
+        )
     metrics = {name: summarize(values) for name, values in sorted(series.items())}
     report: dict[str, Any] = {name: metrics.get(name, summarize([]))["median"] for name in HEADLINE_METRICS}
     for name, summary in metrics.items():
@@ -729,6 +748,111 @@ def measure_browser(site: Path, runs: int, samples: dict[str, list[float]], note
     return version
 
 
+# --- the phone (issue 17) ------------------------------------------------------------------------------------
+
+PHONE_TOOL_PATH = "tools/hosts/"
+PHONE_STEP_PATH = "steps/6-dns-switch/"  # links to the hosts tool and the checklist: it fetches ahead
+PHONE_READ_STEP_S = 20.0
+PHONE_CPU_RATE = 4
+PHONE_VIEWPORT = {"width": 412, "height": 915}
+_LCP_JS = """() => new Promise((resolve) => {
+  new PerformanceObserver((list) => {
+    const entries = list.getEntries();
+    resolve(entries.length ? entries[entries.length - 1].startTime : null);
+  }).observe({ type: "largest-contentful-paint", buffered: true });
+  setTimeout(() => resolve(null), 3000);
+})"""
+
+
+def _phone_page(browser: Any) -> tuple[Any, Any]:
+    """A new profile as a mid-range phone: small touch screen, the page's CPU throttled 4x (CDP)."""
+    context = browser.new_context(
+        viewport=PHONE_VIEWPORT, device_scale_factor=2.625, is_mobile=True, has_touch=True,
+        locale="ja-JP", timezone_id="Asia/Tokyo",
+    )  # fmt: skip
+    context.set_default_timeout(READY_TIMEOUT_MS * 2)
+    page = context.new_page()
+    context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": PHONE_CPU_RATE})
+    return context, page
+
+
+def _python_ready(page: Any) -> tuple[float, dict[str, Any]]:
+    page.wait_for_selector("html[data-nc-python='ready'], html[data-nc-python='failed']", state="attached",
+                           timeout=READY_TIMEOUT_MS * 2)  # fmt: skip
+    if page.evaluate("document.documentElement.dataset.ncPython") != "ready":
+        raise RuntimeError(f"Python failed to start on {page.url}")
+    ready = _mark(page, "nc-python-ready")
+    assert ready is not None
+    return ready, dict(page.evaluate("window.ncPython.phases"))
+
+
+def measure_phone(site: Path, runs: int, samples: dict[str, list[float]], notes: dict[str, Any]) -> None:
+    """The phone figures, ``runs`` times: every byte through the shaping proxy (service workers included), 4x CPU.
+
+    Per run, bare page and ours alternate: the bare runtime (first visit), the hosts tool first visit (bytes too)
+    and repeat visit (snapshot), then a new profile reading a step page for 20 s before opening the hosts tool.
+    """
+    from playwright.sync_api import sync_playwright
+    from shaping_proxy import ShapingProxy
+
+    log = TransferLog()
+    add = lambda name, value: samples.setdefault(name, []).append(float(value))  # noqa: E731
+    phases: dict[str, list[dict[str, Any]]] = {"cold": [], "warm": [], "after_step": []}
+    prefetch: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="nc-bench-phone-bare-") as temp, serve(site, log) as base, \
+            serve(_bare_root(site, Path(temp))) as bare_base, sync_playwright() as driver:  # fmt: skip
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        for run in range(runs):
+            load = os.getloadavg()[0]
+            add("phone_load_average", load)
+            with ShapingProxy(int(bare_base.rsplit(":", 1)[1].strip("/"))) as proxy:
+                context, page = _phone_page(browser)
+                _quiet(samples)
+                bare, _ = _bare_visit(page, f"http://127.0.0.1:{proxy.port}/")
+                context.close()
+            add("phone_bare_cold_ms", bare)
+            with ShapingProxy(int(base.rsplit(":", 1)[1].strip("/"))) as proxy:
+                shaped = f"http://127.0.0.1:{proxy.port}/"
+                context, page = _phone_page(browser)
+                _quiet(samples)
+                start = log.mark()
+                page.goto(shaped + PHONE_TOOL_PATH, wait_until="commit")
+                cold, cold_phases = _python_ready(page)
+                _wait_snapshot(page)
+                _settle(page)
+                add("first_visit_bytes_tools", _bytes(log.since(start))["wire"])
+                _quiet(samples)
+                page.goto(shaped + PHONE_TOOL_PATH, wait_until="commit")
+                warm, warm_phases = _python_ready(page)
+                context.close()
+
+                context, page = _phone_page(browser)
+                _quiet(samples)
+                start = log.mark()
+                page.goto(shaped + PHONE_STEP_PATH, wait_until="load")
+                lcp = page.evaluate(_LCP_JS)
+                page.wait_for_timeout(PHONE_READ_STEP_S * 1000)
+                step_bytes = sum(t.wire for t in log.since(start) if not t.path.startswith("/pyodide/"))
+                prefetch.append(str(page.get_attribute("html", "data-nc-prefetch")))
+                page.goto(shaped + PHONE_TOOL_PATH, wait_until="commit")
+                after, after_phases = _python_ready(page)
+                context.close()
+            add("phone_tools_ready_cold_ms", cold)
+            add("phone_tools_ready_warm_ms", warm)
+            add("phone_tools_after_step_ms", after)
+            add("phone_step_lcp_ms", lcp if lcp is not None else -1.0)
+            add("phone_step_bytes", step_bytes)
+            phases["cold"].append(cold_phases)
+            phases["warm"].append(warm_phases)
+            phases["after_step"].append(after_phases)
+            print(f"phone run {run + 1}/{runs} (load {load:.2f}): bare {bare:.0f} ms, hosts cold {cold:.0f} ms / "
+                  f"warm {warm:.0f} ms / after step {after:.0f} ms, step LCP {lcp} ms", flush=True)  # fmt: skip
+        browser.close()
+    notes["phone_worker_phases_ms"] = phases  # py-worker.js's own marks, per visit: where a phone start spends time
+    notes["phone_prefetch_states"] = prefetch
+    notes["phone_network"] = "150 ms RTT, 1.6 Mbit/s down, 750 kbit/s up, shared (scripts/shaping_proxy.py); CPU 4x"
+
+
 def measure_build(runs: int, samples: dict[str, list[float]], notes: dict[str, Any]) -> None:
     """``mkdocs build --strict`` (both languages) into a temporary folder, ``runs`` times.
 
@@ -787,6 +911,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark the built site in headless Chromium (issue 6).")
     parser.add_argument("--runs", type=int, default=9, help="browser runs (default 9)")
     parser.add_argument("--build-runs", type=int, default=3, help="mkdocs build runs (default 3)")
+    parser.add_argument("--phone-runs", type=int, default=3, help="phone runs, shaped network + 4x CPU (default 3)")
     parser.add_argument("--site", type=Path, default=REPO / "site", help="built site (default: site/)")
     parser.add_argument("--out", type=Path, default=REPO / "bench", help="report folder (default: bench/)")
     args = parser.parse_args(argv)
@@ -798,7 +923,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: {CHROMIUM} is missing (`make system-deps`)", file=sys.stderr)
         return 1
     machine = machine_info()
-    machine.update(runs=args.runs, build_runs=args.build_runs)
+    machine.update(runs=args.runs, build_runs=args.build_runs, phone_runs=args.phone_runs)
     samples: dict[str, list[float]] = {}
     notes: dict[str, Any] = {}
     # Measure a private copy: other work may rebuild site/ while the benchmark runs.
@@ -806,6 +931,8 @@ def main(argv: list[str] | None = None) -> int:
         snapshot = Path(temp) / "site"
         shutil.copytree(site, snapshot)
         machine["chromium"] = measure_browser(snapshot, args.runs, samples, notes)
+        if args.phone_runs > 0:
+            measure_phone(snapshot, args.phone_runs, samples, notes)
     measure_build(args.build_runs, samples, notes)
     machine["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     report = build_report(samples, machine, notes)

@@ -1,5 +1,6 @@
 // Byte-compile pure-Python wheels with Pyodide's own CPython, under Node:
 //   node scripts/pyodide_compile.mjs <source.whl> <target.whl> [<source.whl> <target.whl> ...]
+// A <source.zip> (the trimmed standard library) is compiled with compile_zip instead of compile_wheel.
 // Run by scripts/build_pyodide.py. The work is scripts/pyodide_compile.py's compile_wheel (read from that file and
 // run inside Pyodide); this file only starts the runtime from node_modules/pyodide and moves bytes in and out.
 // Nothing is fetched from the network: Pyodide starts from local files and no package is loaded.
@@ -30,10 +31,12 @@ const pyodide = await loadPyodide({
 try {
   pyodide.runPython(readFileSync(path.join(ROOT, "scripts", "pyodide_compile.py"), "utf8"));
   const compileWheel = pyodide.globals.get("compile_wheel");
+  const compileZip = pyodide.globals.get("compile_zip"); // a .zip (the trimmed standard library), not a wheel
   for (let i = 0; i < pairs.length; i += 2) {
     const [source, target] = [path.resolve(pairs[i]), path.resolve(pairs[i + 1])];
     pyodide.FS.writeFile("/tmp/source.whl", new Uint8Array(readFileSync(source)));
-    const compiled = compileWheel("/tmp/source.whl", "/tmp/target.whl").toJs();
+    const compile = source.endsWith(".zip") ? compileZip : compileWheel;
+    const compiled = compile("/tmp/source.whl", "/tmp/target.whl").toJs();
     writeFileSync(target, pyodide.FS.readFile("/tmp/target.whl"));
     process.stdout.write(`compiled ${compiled.length} modules: ${path.basename(source)} -> ${path.basename(target)}\n`);
   }

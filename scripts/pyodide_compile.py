@@ -19,7 +19,7 @@ import marshal
 import zipfile
 from pathlib import Path
 
-__all__ = ["compile_source", "compile_wheel"]
+__all__ = ["compile_source", "compile_wheel", "compile_zip"]
 
 _FLAGS_UNCHECKED_HASH = 0b01  # PEP 552: hash-based, check_source off
 
@@ -59,4 +59,24 @@ def compile_wheel(source: str | Path, target: str | Path) -> list[str]:
         for info, data in entries:
             info.compress_type = zipfile.ZIP_DEFLATED
             out.writestr(info, record if info.filename == record_name else data, compresslevel=9)
+    return compiled
+
+
+def compile_zip(source: str | Path, target: str | Path) -> list[str]:
+    """Write ``target``: the module zip ``source`` (a standard library), every ``x.py`` as a sourceless ``x.pyc``.
+
+    Entries keep their order and timestamps and are stored uncompressed (the server's brotli compresses the whole
+    file); anything that is not a module is copied. Returns the compiled entries' names.
+    """
+    compiled: list[str] = []
+    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as out:
+        for info in archive.infolist():
+            data = archive.read(info)
+            if info.filename.endswith(".py"):
+                pyc = zipfile.ZipInfo(info.filename + "c", date_time=info.date_time)
+                pyc.external_attr = info.external_attr
+                out.writestr(pyc, compile_source(data, info.filename), compress_type=zipfile.ZIP_STORED)
+                compiled.append(pyc.filename)
+            else:
+                out.writestr(info, data, compress_type=zipfile.ZIP_STORED)
     return compiled

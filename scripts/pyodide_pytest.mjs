@@ -8,9 +8,15 @@
 // Nothing is fetched from the network: fetch() is replaced by a guard that fails on any http(s) URL.
 // It tests the wheel as built by the last `make build`, not the working tree: `make test-pyodide` builds first.
 // Extra arguments are appended to pytest's (e.g. `-x`, `-k storage`, `--deselect tests/test_x.py::test_y`).
+//
+// Import audit (scripts/stdlib_audit.py): Python starts from the full standard library (python_stdlib.zip), the
+// audit records every import from the moment Python runs, and after the tests every tool runs once more. Any
+// standard-library module our package or its wheels imported that scripts/stdlib-modules.txt (the site's trimmed
+// python_stdlib.zip) lacks fails the run. `--audit FILE` (before the pytest arguments) also writes the audited list
+// to FILE: `make stdlib-audit` writes scripts/stdlib-modules.txt that way.
 
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -44,6 +50,16 @@ const runtimeDir = path.resolve(ROOT, manifest.runtime_dir);
 if (!existsSync(path.join(runtimeDir, "pyodide.mjs"))) {
   fail(`${runtimeDir} holds no Pyodide runtime (site/ rebuilt since?): run \`make build\` first`);
 }
+let auditFile = null;
+const extraArgs = process.argv.slice(2);
+if (extraArgs[0] === "--audit") {
+  auditFile = path.resolve(extraArgs[1] || fail("--audit needs a file name"));
+  extraArgs.splice(0, 2);
+}
+const MODULE_LIST = path.join(ROOT, "scripts", "stdlib-modules.txt");
+const fullStdlib = path.join(runtimeDir, "python_stdlib.zip");
+if (!existsSync(fullStdlib)) fail(`${fullStdlib} is missing: run \`make build\` first`);
+
 const t0 = performance.now();
 const { loadPyodide } = await import(pathToFileURL(path.join(runtimeDir, "pyodide.mjs")).href);
 
@@ -54,12 +70,25 @@ try {
     lockFileURL: path.join(runtimeDir, manifest.lock_file),
     // Without packageBaseUrl a wheel missing from the folder silently falls back to the jsDelivr CDN.
     packageBaseUrl: runtimeDir + path.sep,
+    // The whole standard library: pytest and hypothesis need much more than the site's trimmed zip holds.
+    stdLibURL: fullStdlib,
     env: { PYTHONDONTWRITEBYTECODE: "1", HOME: "/home/pyodide" },
   });
 } catch (error) {
   fail(`Pyodide did not start: ${error}`);
 }
 const tStarted = performance.now();
+
+// The import audit starts before any package is loaded (its baseline: what Python imported to start).
+pyodide.globals.set("_AUDIT_SOURCE", readFileSync(path.join(ROOT, "scripts", "stdlib_audit.py"), "utf8"));
+pyodide.runPython(`
+import sys, types
+_audit_module = types.ModuleType("stdlib_audit")
+sys.modules["stdlib_audit"] = _audit_module
+exec(compile(_AUDIT_SOURCE, "scripts/stdlib_audit.py", "exec"), _audit_module.__dict__)
+_AUDIT = _audit_module.install()
+del _AUDIT_SOURCE
+`);
 
 // loadPackage reports failures through errorCallback instead of throwing: collect them and stop.
 const loadErrors = [];
@@ -114,7 +143,7 @@ const pytestArgs = [
   ROOT,
   "-c",
   path.join(ROOT, "pyproject.toml"),
-  ...process.argv.slice(2),
+  ...extraArgs,
 ];
 pyodide.globals.set("PYTEST_ARGS", pyodide.toPy(pytestArgs));
 
@@ -173,6 +202,50 @@ sys.stdout.flush()
 sys.stderr.flush()
 _code
 `);
+
+// Every tool once more, as the pages run them (the audit's second source), then the audited list.
+const audited = runPython(`
+import json
+import zipfile
+
+from checklist_app import browser as _browser
+from checklist_app import webdns as _webdns  # noqa: F401 - the DNS page's module
+from checklist_app.webtools import TOOLS as _TOOLS
+
+_today = "2026-12-01"
+_samples = {
+    "hosts": {"domain": "example.co.jp", "ip": ["133.0.0.1"], "os": "windows", "today": _today},
+    "mail": {"addresses": ["taro@example.co.jp"], "protocol": "imap", "client": "apple", "today": _today},
+    "schedule": {"applied": "2026-12-21", "today": _today},
+    "stafflink": {"tool": "schedule", "applied": "2026-12-21", "today": _today},
+}
+for _tool in _TOOLS:
+    for _lang in ("ja", "en"):
+        _browser.dispatch(json.dumps({"op": "tool", "tool": _tool, "params": _samples[_tool], "lang": _lang}))
+_browser.dispatch(json.dumps({"op": "ping"}))
+_AUDIT.stop()
+with zipfile.ZipFile(f"/lib/python{sys.version_info[0]}{sys.version_info[1]}.zip") as _zip:
+    _stdlib = _audit_module.stdlib_module_names(_zip.namelist())
+json.dumps(_AUDIT.needed(_stdlib))
+`);
+const needed = JSON.parse(audited);
+if (auditFile) {
+  if (code !== 0) fail(`pytest failed (exit ${code}): the audit is written only after a passing run`, code || 1);
+  const header =
+    "# Standard-library modules the site's trimmed python_stdlib-<hash>.zip holds: written by `make stdlib-audit`\n" +
+    "# (scripts/stdlib_audit.py inside Pyodide: the test suite and every tool). Do not edit by hand.\n";
+  writeFileSync(auditFile, header + needed.join("\n") + "\n");
+  process.stdout.write(`pyodide_pytest: ${needed.length} standard-library modules audited, written to ${auditFile}\n`);
+}
+const listed = new Set(existsSync(MODULE_LIST) ? readFileSync(MODULE_LIST, "utf8").split(/\s+/).filter(Boolean) : []);
+const unlisted = needed.filter((name) => !listed.has(name));
+if (unlisted.length && !auditFile) {
+  fail(
+    `the import audit found standard-library modules that scripts/stdlib-modules.txt (the site's trimmed ` +
+      `python_stdlib.zip) lacks: ${unlisted.join(", ")}. Run \`make stdlib-audit\`, then \`make build\`.`,
+    3,
+  );
+}
 
 if (blockedRequests.length) {
   fail(`network requests were attempted and blocked: ${blockedRequests.join(", ")}`);

@@ -208,15 +208,20 @@ async function start({ indexURL, packages, snapshot = true }) {
   const lock = await lockResponse.json();
   context = { indexURL, lock, installed: new Set() };
   mark("lock");
-  // The checklist needs only our own wheel (the modules it imports need nothing else); tool pages take
-  // checklist-app with its dependencies plus what the page names (dnspython on the DNS page).
-  const names = packages === "checklist" ? ["checklist-app"] : withDependencies(lock, ["checklist-app", ...extra]);
+  // Each page loads the wheels its own forms name (data-nc-packages, with their dependencies from the lock), not every
+  // dependency of checklist-app: the checklist needs none, the hosts tool only idna (tests/test_tool_packages.py).
+  const names = ["checklist-app", ...withDependencies(lock, extra).filter((name) => name !== "checklist-app")];
   const imports = ["checklist_app.browser"];
   if (packages !== "checklist") imports.push("checklist_app.webtools");
+  if (extra.includes("icalendar")) imports.push("checklist_app.schedule");
   if (extra.includes("dnspython")) imports.push("checklist_app.webdns");
+  // The trimmed standard library (scripts/build_pyodide.py: only the audited modules; a module it lacks comes from
+  // python_stdlib.zip through the fallback finder installed below). Its name carries its content hash.
+  const stdlib = lock.nc_stdlib ? lock.nc_stdlib.file_name : null;
   const key = JSON.stringify({
     format: SNAPSHOT_FORMAT,
     runtime: new URL(indexURL).pathname,
+    stdlib,
     wheels: names.map((name) => `${lockEntry(lock, name).file_name}#${lockEntry(lock, name).sha256}`),
     imports,
   });
@@ -229,6 +234,7 @@ async function start({ indexURL, packages, snapshot = true }) {
     lockFileContents: lock,
     packageBaseUrl: indexURL,
     fsInit: own.fsInit,
+    ...(stdlib ? { stdLibURL: new URL(stdlib, indexURL).href } : {}),
     stdout: () => {},
     stderr: (line) => console.warn("[python]", line),
   };
@@ -271,6 +277,10 @@ async function start({ indexURL, packages, snapshot = true }) {
   }
   if (!pyodide) {
     pyodide = await loadPyodide({ ...options, _makeSnapshot: snapshot });
+    if (stdlib) {
+      const full = JSON.stringify(new URL("python_stdlib.zip", indexURL).href);
+      pyodide.runPython(`import _nc_stdlib_fallback\n_nc_stdlib_fallback.install(${full})`);
+    }
     mark("runtime");
     await own.check();
     await installFetched(others);

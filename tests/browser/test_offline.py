@@ -222,7 +222,9 @@ def test_first_visit_keeps_the_runtime_without_downloading_it_twice(context: Bro
         wait_kept(page)
         kept = page.evaluate("async () => (await (await caches.open('nc-runtime')).keys()).map((r) => r.url)")
     names = {url.rsplit("/", 1)[1] for url in kept}
-    assert {"pyodide.asm.wasm", "python_stdlib.zip", "pyodide.mjs", "pyodide.asm.mjs", "pyodide-lock.json"} <= names
+    assert {"pyodide.asm.wasm", "pyodide.mjs", "pyodide.asm.mjs", "pyodide-lock.json"} <= names
+    assert [name for name in names if re.fullmatch(r"python_stdlib-[0-9a-f]{12}\.zip", name)]  # the trimmed stdlib
+    assert "python_stdlib.zip" not in names  # the fallback was never needed
     assert any(name.startswith("checklist_app-") for name in names)
     sent = [t.path.rsplit("/", 1)[1] for t in log.since(0) if t.path.startswith("/pyodide/") and t.status == 200]
     assert sorted(sent) == sorted(set(sent)), sent

@@ -7,6 +7,7 @@ run after parsing) takes it over. Nothing here is timed: "early" is tested as "w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -78,12 +79,19 @@ def test_the_tool_page_loads_the_wheels_its_forms_name(page: Page, base_url: str
     """What to load comes from the page (data-nc-packages on the DNS check's form): dnspython there, not elsewhere."""
     page.goto(base_url + "tools/dns-check/")
     wait_python(page)
-    assert page.get_attribute("script[data-nc-python]", "data-nc-packages") == "dnspython"
+    assert page.get_attribute("script[data-nc-python]", "data-nc-packages") == "idna dnspython"
     assert [url for url in page.nc.requests if "/wheels/dnspython-" in url]  # type: ignore[attr-defined]
+    before = len(page.nc.requests)  # type: ignore[attr-defined]
     page.goto(base_url + "tools/hosts/")
     wait_python(page)
     assert page.get_attribute("script[data-nc-python]", "data-nc-python") == "tools"
-    assert page.get_attribute("script[data-nc-python]", "data-nc-packages") == ""
+    assert page.get_attribute("script[data-nc-python]", "data-nc-packages") == "idna"
+    # Only the hosts tool's wheels: not the calendar's (icalendar, dateutil, tzdata, jpholiday) nor dnspython.
+    wheels = {url.rsplit("/", 1)[1].split("-")[0] for url in page.nc.requests[before:] if "/wheels/" in url}  # type: ignore[attr-defined]
+    assert wheels <= {"idna", "checklist_app"}, wheels
+    # The trimmed standard library (the import audit's modules), never the full python_stdlib.zip (the fallback).
+    stdlib = [url for url in page.nc.requests if "/python_stdlib" in url]  # type: ignore[attr-defined]
+    assert stdlib and all(re.search(r"/python_stdlib-[0-9a-f]{12}\.zip$", url) for url in stdlib), stdlib
     page.goto(base_url + "checklist/")
     wait_python(page)
     assert page.get_attribute("script[data-nc-python]", "data-nc-python") == "checklist"
@@ -92,6 +100,8 @@ def test_the_tool_page_loads_the_wheels_its_forms_name(page: Page, base_url: str
 @pytest.mark.parametrize("path", ["", "steps/2-domain-transfer/", "faq/", "tools/"])
 def test_pages_without_python_do_not_load_the_starter(page: Page, base_url: str, path: str) -> None:
     """The home page, a step page, the FAQ and the tools' index never load py-start.js nor start a worker."""
+    # Pages linking to a Python page would warm its runtime at idle time (test_prefetch.py): saveData holds that back.
+    page.add_init_script("Object.defineProperty(Navigator.prototype, 'connection', {get: () => ({saveData: true})})")
     workers = python_workers(page)
     page.goto(base_url + path, wait_until="load")  # app.js (a module) has run: it would have started Python by now
     assert page.locator("script[data-nc-python]").count() == 0

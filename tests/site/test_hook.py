@@ -6,6 +6,7 @@ it does with a changed provider value or a bad placeholder.
 
 from __future__ import annotations
 
+import os
 import re
 import textwrap
 from collections.abc import Callable
@@ -285,3 +286,34 @@ def test_checklist_form_is_usable_without_javascript(lang: str, tree: Callable[[
             problems.append(f"{name}: no label")
     hidden_parents = [e.attrs.get("id", e.tag) for e in form.iter() if "hidden" in e.attrs]
     assert not problems and not hidden_parents, f"{problems} {hidden_parents}"
+
+
+# --- fetch ahead (docs/assets/py-prefetch.js) -------------------------------------------------------------------
+
+
+def _prefetch_pages(site: Path) -> set[str]:
+    return {
+        str(p.parent.relative_to(site))
+        for p in site.rglob("index.html")
+        if "assets/py-prefetch.js" in p.read_text(encoding="utf-8")
+    }
+
+
+def test_pages_linking_to_a_python_page_fetch_ahead(site_dir: Path) -> None:
+    """Step and manual pages that link to a tool or the checklist carry py-prefetch.js; Python pages do not."""
+    pages = _prefetch_pages(site_dir)
+    assert {"steps/6-dns-switch", "en/steps/6-dns-switch", "manuals/mail-address"} <= pages
+    assert not {"steps/2-domain-transfer", "tools/hosts", "checklist", "en/checklist", "tools/schedule"} & pages
+
+
+def test_mkdocs_yml_can_turn_fetching_ahead_off(tmp_path: Path) -> None:
+    """extra.nc_prefetch: false in mkdocs.yml leaves the script out of every page."""
+    config = REPO / f".mkdocs-prefetch-off-{os.getpid()}.yml"  # beside mkdocs.yml: its relative paths hold
+    config.write_text("INHERIT: mkdocs.yml\nextra:\n  nc_prefetch: false\n", encoding="utf-8")
+    try:
+        result = build_site(config, tmp_path / "out")
+    finally:
+        config.unlink()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "out" / "steps" / "6-dns-switch" / "index.html").is_file()
+    assert _prefetch_pages(tmp_path / "out") == set()

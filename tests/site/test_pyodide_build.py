@@ -210,6 +210,7 @@ def test_runtime_folder_holds_only_what_the_browser_needs(runtime_dir: Path, loc
     present = {str(p.relative_to(runtime_dir)) for p in runtime_dir.rglob("*") if p.is_file() and not variant(p)}
     wanted = {
         *build_pyodide.RUNTIME_FILES,
+        lock["nc_stdlib"]["file_name"],
         build_pyodide.LOCK_NAME,
         *(e["file_name"] for e in lock["packages"].values()),
     }
@@ -347,3 +348,130 @@ def test_the_own_wheel_ships_provider_toml_byte_for_byte(runtime_dir: Path, lock
     with zipfile.ZipFile(_own_wheel(runtime_dir, lock)) as wheel:
         shipped = wheel.read("checklist_app/provider.toml")
     assert shipped == (REPO / "checklist_app" / "provider.toml").read_bytes()
+
+
+# --- the trimmed standard library (scripts/stdlib-modules.txt, the import audit) --------------------------------
+
+
+def _trimmed(runtime_dir: Path, lock: dict[str, Any]) -> Path:
+    return runtime_dir / lock["nc_stdlib"]["file_name"]
+
+
+def _module_names(names: list[str]) -> set[str]:
+    audit = importlib.util.spec_from_file_location("stdlib_audit", REPO / "scripts" / "stdlib_audit.py")
+    assert audit is not None and audit.loader is not None
+    module = importlib.util.module_from_spec(audit)
+    audit.loader.exec_module(module)
+    found: set[str] = module.stdlib_module_names(names)
+    return found
+
+
+def test_trimmed_stdlib_holds_exactly_the_audited_modules(runtime_dir: Path, lock: dict[str, Any]) -> None:
+    """The audit (scripts/stdlib-modules.txt) and the zip agree: every audited module and its packages, the fallback
+    finder, nothing else; each module is the full zip's module byte-compiled by this runtime (the magic number of
+    our own wheel's .pyc files, unchecked-hash), each other file the full zip's, all stored for the server's brotli."""
+    audited = build_pyodide.read_stdlib_list()
+    packages = {".".join(name.split(".")[:i]) for name in audited for i in range(1, name.count(".") + 1)}
+    with zipfile.ZipFile(_own_wheel(runtime_dir, lock)) as wheel:
+        magic = wheel.read("checklist_app/browser.pyc")[:4]
+    with zipfile.ZipFile(_trimmed(runtime_dir, lock)) as trimmed, zipfile.ZipFile(
+        runtime_dir / build_pyodide.FULL_STDLIB
+    ) as full:
+        names = trimmed.namelist()
+        assert _module_names(names) == audited | packages | {build_pyodide.FALLBACK_MODULE}
+        assert not [name for name in names if name.endswith(".py")]  # sourceless: nothing compiled in the browser
+        full_names = set(full.namelist())
+        for info in trimmed.infolist():
+            assert info.compress_type == zipfile.ZIP_STORED, info.filename
+            if info.filename.endswith(".pyc"):
+                header = trimmed.read(info)[:8]
+                assert header[:4] == magic and int.from_bytes(header[4:8], "little") == 0b01, info.filename
+                fallback = info.filename == f"{build_pyodide.FALLBACK_MODULE}.pyc"
+                assert fallback or info.filename[:-1] in full_names, info.filename
+            elif not info.is_dir():
+                assert trimmed.read(info) == full.read(info.filename), info.filename
+    assert len(audited) > 50  # the audit found something (a list emptied by mistake would still "agree")
+
+
+def test_trimmed_stdlib_is_named_by_its_content_and_listed_in_the_lock(runtime_dir: Path, lock: dict[str, Any]) -> None:
+    path = _trimmed(runtime_dir, lock)
+    digest = _sha256(path)
+    assert lock["nc_stdlib"]["sha256"] == digest
+    assert path.name == f"python_stdlib-{digest[:12]}.zip"
+    variant = path.with_name(path.name + ".br")  # scripts/precompress.py's, served to browsers that accept brotli
+    if variant.is_file():
+        assert variant.stat().st_size < (runtime_dir / build_pyodide.FULL_STDLIB).stat().st_size * 0.6
+
+
+def test_build_refuses_a_module_list_naming_an_unknown_module(runtime_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(build_pyodide.BuildError, match="no_such_module"):
+        build_pyodide.build_stdlib(runtime_dir / build_pyodide.FULL_STDLIB, {"json", "no_such_module"}, tmp_path)
+
+
+# The worker's way with the trimmed stdlib (stdLibURL) and the fallback finder: every site wheel loaded, every
+# page's module imported and every tool run; then modules the trimmed zip lacks are imported through the fallback.
+NODE_TRIMMED = r"""
+const [runtimeDir, stdlibName] = process.argv.slice(1);
+const { loadPyodide } = await import(`file://${runtimeDir}/pyodide.mjs`);
+const pyodide = await loadPyodide({
+  indexURL: `${runtimeDir}/`, lockFileURL: `${runtimeDir}/pyodide-lock.json`, packageBaseUrl: `${runtimeDir}/`,
+  stdLibURL: `${runtimeDir}/${stdlibName}`,
+});
+pyodide.FS.mkdirTree("/runtime");
+pyodide.mountNodeFS("/runtime", runtimeDir);
+pyodide.runPython(`
+import _nc_stdlib_fallback
+fetched = []
+def fetch(url):
+    fetched.append(url)
+    return open("/runtime/python_stdlib.zip", "rb").read()
+finder = _nc_stdlib_fallback.install("https://example.invalid/python_stdlib.zip", fetch)
+`);
+const errors = [];
+await pyodide.loadPackage(["checklist-app", "dnspython"], { messageCallback: () => {}, errorCallback: (m) => errors.push(m) });
+console.log(pyodide.runPython(`
+import json
+from checklist_app import browser, webdns, schedule
+samples = {
+    "hosts": {"domain": "example.co.jp", "ip": ["133.0.0.1"], "os": "windows", "today": "2026-12-01"},
+    "mail": {"addresses": ["taro@example.co.jp"], "protocol": "pop", "client": "thunderbird", "today": "2026-12-01"},
+    "schedule": {"applied": "2026-12-21", "today": "2026-12-01"},
+    "stafflink": {"tool": "hosts", "domain": "example.co.jp", "ip": ["133.0.0.1"], "today": "2026-12-01"},
+}
+answers = {t: json.loads(browser.dispatch(json.dumps({"op": "tool", "tool": t, "params": p, "lang": "en"})))["ok"]
+           for t, p in samples.items()}
+before = list(finder.loaded)
+fetched_before = len(fetched)
+import difflib, email.mime.text  # not in the trimmed zip: a whole module and a submodule of a trimmed package
+diff = "".join(difflib.unified_diff(["a\\n"], ["b\\n"]))
+mime = email.mime.text.MIMEText("x")["Content-Type"]
+try:
+    import no_such_module_anywhere
+    unknown = "imported"
+except ImportError:
+    unknown = "ImportError"
+json.dumps({"answers": answers, "before": before, "fetched_before": fetched_before, "after": finder.loaded,
+            "fetched": len(fetched), "diff": bool(diff), "mime": mime, "unknown": unknown,
+            "difflib": difflib.__file__})
+`));
+"""
+
+
+def test_the_pages_run_on_the_trimmed_stdlib_and_a_missing_module_falls_back(
+    runtime_dir: Path, lock: dict[str, Any]
+) -> None:
+    """Every tool answers with only the trimmed zip (the fallback is never asked); a module it lacks still imports,
+    from the full zip fetched once; an import no standard library has fails as usual and fetches nothing."""
+    result = subprocess.run(
+        ["node", "--input-type=module", "-e", NODE_TRIMMED, str(runtime_dir), lock["nc_stdlib"]["file_name"]],
+        capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    assert result.returncode == 0 and lines, f"node failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+    report = json.loads(lines[-1])
+    assert report["answers"] == {"hosts": True, "mail": True, "schedule": True, "stafflink": True}
+    assert (report["before"], report["fetched_before"]) == ([], 0)
+    assert "difflib" in report["after"] and "email.mime" in report["after"]  # email.mime.text: then from its package
+    assert report["fetched"] == 1 and report["diff"] is True and report["mime"].startswith("text/plain")
+    assert report["unknown"] == "ImportError"
+    assert report["difflib"].startswith("/lib/python_stdlib_full.zip/")

@@ -1,0 +1,116 @@
+"""Each tool page names the wheels its tool needs (data-nc-packages on its form) and the browser loads only those.
+
+The tool is run in a fresh CPython in which every other pinned "site" distribution cannot be imported (a meta-path
+finder refuses their import names), so a form that forgets a wheel its tool imports fails here, not on a phone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(sys.platform == "emscripten", reason="no processes in Pyodide")
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE_DISTRIBUTIONS = ("idna", "jpholiday", "icalendar", "python-dateutil", "tzdata", "dnspython")
+FORM = re.compile(r'<form class="nc-tool" data-nc-tool="(\w+)"(?: data-nc-packages="([^"]*)")?')
+TODAY = "2026-12-01"
+PARAMS = {
+    "hosts": {"domain": "example.co.jp", "ip": ["133.0.0.1"], "os": "windows", "today": TODAY},
+    "mail": {"addresses": ["taro@example.co.jp"], "protocol": "pop", "client": "thunderbird", "today": TODAY},
+    "schedule": {"applied": "2026-12-21", "today": TODAY},
+    "stafflink": {"tool": "schedule", "applied": "2026-12-21", "today": TODAY},
+}
+
+RUN = """
+import importlib.abc, json, sys
+blocked = set(json.loads(sys.argv[1]))
+class Refuse(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in blocked:
+            raise ModuleNotFoundError(f"{name} is not loaded on this page", name=name)
+        return None
+sys.meta_path.insert(0, Refuse())
+tool, params = sys.argv[2], json.loads(sys.argv[3])
+if tool == "dnscheck":
+    import checklist_app.webdns  # the first round needs the whole module; its imports are what counts
+    print(json.dumps({"ok": True}))
+else:
+    from checklist_app.webtools import run_tool
+    print(json.dumps(run_tool(tool, params, "en")))
+"""
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _with_dependencies(names: list[str]) -> set[str]:
+    """The distributions with the pinned site distributions they require (markers of this interpreter)."""
+    seen: set[str] = set()
+    todo = [_canonical(n) for n in names]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for requirement in metadata.requires(name) or []:
+            dependency, _, marker = requirement.partition(";")
+            if "extra ==" in marker:
+                continue
+            base = _canonical(re.split(r"[\s<>=!~\[(]", dependency.strip(), maxsplit=1)[0])
+            if base in SITE_DISTRIBUTIONS:
+                todo.append(base)
+    return seen
+
+
+def _import_names(distribution: str) -> set[str]:
+    return {top for top, dists in metadata.packages_distributions().items() if distribution in map(_canonical, dists)}
+
+
+def tool_forms() -> dict[str, set[str]]:
+    """tool -> the packages its forms name, over every tool page in both languages (they must agree)."""
+    found: dict[str, set[str]] = {}
+    for page in sorted((ROOT / "docs" / "tools").glob("*.md")):
+        for tool, packages in FORM.findall(page.read_text(encoding="utf-8")):
+            named = set((packages or "").split())
+            assert found.setdefault(tool, named) == named, f"{page.name}: {tool} names {named}, elsewhere {found[tool]}"
+    return found
+
+
+def run_with_only(tool: str, allowed: set[str]) -> dict[str, object]:
+    blocked = sorted(set().union(*(_import_names(d) for d in SITE_DISTRIBUTIONS if d not in allowed)))
+    command = [sys.executable, "-c", RUN, json.dumps(blocked), tool, json.dumps(PARAMS.get(tool, {}))]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False, timeout=60)
+    if done.returncode != 0:
+        return {"ok": False, "stderr": done.stderr[-2000:]}
+    answer: dict[str, object] = json.loads(done.stdout)
+    return answer
+
+
+def test_every_tool_page_names_its_packages() -> None:
+    assert set(tool_forms()) == {"hosts", "mail", "schedule", "stafflink", "dnscheck"}
+
+
+@pytest.mark.parametrize("tool", ["hosts", "mail", "schedule", "stafflink", "dnscheck"])
+def test_each_tool_runs_with_only_the_wheels_its_form_names(tool: str) -> None:
+    allowed = _with_dependencies(sorted(tool_forms()[tool]))
+    answer = run_with_only(tool, allowed)
+    assert answer["ok"] is True, answer
+
+
+def test_the_hosts_page_does_not_load_the_calendar_wheels() -> None:
+    """The point of per-page wheels: the hosts tool runs without icalendar, dateutil, tzdata nor jpholiday."""
+    assert _with_dependencies(sorted(tool_forms()["hosts"])) == {"idna"}
+
+
+def test_a_missing_wheel_is_caught() -> None:
+    """The check can fail: the schedule tool without jpholiday does not answer."""
+    allowed = _with_dependencies(sorted(tool_forms()["schedule"])) - {"jpholiday"}
+    assert run_with_only("schedule", allowed)["ok"] is False
