@@ -3,7 +3,7 @@
 // Loads the runtime that `make build` put into site/pyodide/<version>/ (scripts/build_pyodide.py), installs
 // checklist_app and its dependencies from that folder's pyodide-lock.json exactly as the browser does, adds the
 // pinned test wheels (pytest, hypothesis, ...) from build/wheels-cache/, mounts the repository with mountNodeFS and
-// calls pytest.main on tests/ minus the real-part folders (site, browser, dns) and the `slow` marker.
+// calls pytest.main on tests/ minus the real-part folders (site, browser, dns, engines) and the `slow` marker.
 // Exit code: pytest's own; 5 (no tests collected) is reported as a failure, as is any package that fails to load.
 // Nothing is fetched from the network: fetch() is replaced by a guard that fails on any http(s) URL.
 // It tests the wheel as built by the last `make build`, not the working tree: `make test-pyodide` builds first.
@@ -23,7 +23,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const MANIFEST = path.join(ROOT, "build", "pyodide-test", "manifest.json");
 // Real-part tests need CPython, servers or a browser; the slow properties run in CPython only.
-const EXCLUDED_DIRS = ["tests/site", "tests/browser", "tests/dns"];
+const EXCLUDED_DIRS = ["tests/site", "tests/browser", "tests/dns", "tests/engines"];
 
 function fail(message, code = 1) {
   process.stderr.write(`pyodide_pytest: ${message}\n`);
