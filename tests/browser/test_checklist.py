@@ -369,11 +369,16 @@ def test_step_page_shows_its_items_synced_with_the_checklist(context: BrowserCon
 
 
 def test_step_page_does_not_start_python(page: Page, base_url: str) -> None:
-    """A plain step page loads no Pyodide runtime (it stays light)."""
+    """A plain step page never starts Python, and with saveData it loads no Pyodide runtime at all (it stays light).
+
+    Without saveData it may warm the runtime into the HTTP cache at idle time (py-prefetch.js, test_prefetch.py).
+    """
+    page.add_init_script("Object.defineProperty(Navigator.prototype, 'connection', {get: () => ({saveData: true})})")
     page.goto(base_url + "steps/1-application/")
     wait_shown(page)
     page.wait_for_load_state("networkidle")
     assert not [url for url in page.nc.requests if "/pyodide/" in url or "py-worker" in url]  # type: ignore[attr-defined]
+    assert page.evaluate("typeof globalThis.ncPythonEarly") == "undefined"
 
 
 def test_javascript_writer_writes_what_python_writes(context: BrowserContext, base_url: str) -> None:

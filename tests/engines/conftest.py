@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import REPO, playwright_instance, site_root  # noqa: F401  (fixtures used here)
+from tests.browser.conftest import REPO, site_root  # noqa: F401  (the fixture used here)
 from tests.engines.drivers import ENGINES, PROBE_JS, PROBE_PATH, Engine
 
 from serve import SiteRequestHandler, make_server  # isort: skip  (scripts/ is put on sys.path by tests.browser)
