@@ -31,6 +31,7 @@ from checklist_app.dns import (
 )
 from checklist_app.errors import ChecklistError
 from checklist_app.provider import PROVIDER
+from tests.properties import MANY
 
 DOMAIN = "example.jp"
 NEW_NS = ("ns1.net-com.example.", "ns2.net-com.example.")
@@ -592,7 +593,7 @@ def test_report_to_dict_is_json() -> None:
 
 
 @pytest.mark.slow
-@settings(max_examples=10_000, deadline=None)
+@settings(max_examples=MANY, deadline=None)
 @given(
     wire=st.binary(max_size=600),
     rdtype=st.sampled_from(RECORD_TYPES),
@@ -615,7 +616,7 @@ names = st.sampled_from(["ns1.net-com.example.", "ns2.net-com.example.", "ns1.ol
 
 
 @pytest.mark.slow
-@settings(max_examples=10_000, deadline=None)
+@settings(max_examples=MANY, deadline=None)
 @given(
     per_server=st.lists(st.lists(names, min_size=0, max_size=4), min_size=1, max_size=5),
     as_wire=st.booleans(),
@@ -641,7 +642,7 @@ def test_property_verdict_matches_codes(per_server: list[list[str]], as_wire: bo
 
 
 @pytest.mark.slow
-@settings(max_examples=10_000, deadline=None)
+@settings(max_examples=MANY, deadline=None)
 @given(domain=st.text(max_size=30), rdtype=st.text(max_size=5), base=st.text(max_size=30))
 def test_property_query_helpers_only_checklist_error(domain: str, rdtype: str, base: str) -> None:
     """make_query and doh_get_url on any text return or raise ChecklistError, nothing else."""

@@ -22,6 +22,7 @@ from checklist_app.hosts import (
     parse_ip,
     remove_hosts_blocks,
 )
+from tests.properties import MANY
 
 DAY = dt.date(2026, 12, 1)
 V4 = "203.0.113.10"
@@ -487,7 +488,7 @@ _anything = st.one_of(st.text(), st.none(), st.integers(), st.lists(st.text(), m
 
 
 @pytest.mark.slow
-@settings(max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=MANY, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     domain=st.one_of(st.text(), _domain, _anything),
     addresses=st.one_of(st.lists(st.one_of(st.text(), _v4, _v6), max_size=3), _anything),
@@ -507,7 +508,7 @@ def test_any_input_raises_nothing_but_checklist_error(domain: object, addresses:
 
 
 @pytest.mark.slow
-@settings(max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=MANY, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     domain=_domain,
     labels=st.lists(_label, max_size=4),
@@ -534,7 +535,7 @@ _other_line = st.text(alphabet=st.characters(exclude_characters="\n", exclude_ca
 
 
 @pytest.mark.slow
-@settings(max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=MANY, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     before=st.lists(_other_line, max_size=5),
     after=st.lists(_other_line, max_size=5),

@@ -23,6 +23,7 @@ from checklist_app.mail import (
     thunderbird_autoconfig,
 )
 from checklist_app.provider import PROVIDER
+from tests.properties import MANY
 
 OLD = "mail.oldhost.example"
 ADDR = "taro@example.co.jp"
@@ -490,7 +491,7 @@ _address = st.builds(lambda local, domain: f"{local}@{domain}", _local, _domain)
 
 
 @pytest.mark.slow
-@settings(max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=MANY, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     addresses=st.one_of(st.lists(st.one_of(st.text(), _address), max_size=3), _anything),
     protocol=st.one_of(st.sampled_from(["pop", "imap", "POP3"]), _anything),
@@ -523,7 +524,7 @@ def test_any_input_raises_nothing_but_checklist_error(
 
 
 @pytest.mark.slow
-@settings(max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=MANY, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     addresses=st.lists(_address, min_size=1, max_size=3),
     protocol=st.sampled_from(["pop", "imap"]),

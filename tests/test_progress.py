@@ -25,6 +25,7 @@ from checklist_app.progress import (
     validate_timestamp,
 )
 from checklist_app.steps import ITEMS, item_by_number
+from tests.properties import MANY
 
 NOW = "2026-12-01T09:00:00+09:00"
 LATER = "2026-12-02T10:00:00+09:00"
@@ -556,7 +557,7 @@ if st is not None:
     )
 
     @pytest.mark.slow
-    @settings(max_examples=10_000, deadline=None)
+    @settings(max_examples=MANY, deadline=None)
     @given(st.lists(OPERATION, max_size=8))
     def test_property_operations_raise_only_checklist_errors(operations: list[tuple[str, object, object]]) -> None:
         """Any sequence of edits with any inputs either succeeds or raises ChecklistError, never anything else."""
@@ -569,7 +570,7 @@ if st is not None:
         assert len(migration.items) == 12
 
     @pytest.mark.slow
-    @settings(max_examples=10_000, deadline=None)
+    @settings(max_examples=MANY, deadline=None)
     @given(st.text(max_size=300))
     def test_property_domain_validation_raises_only_checklist_errors(text: str) -> None:
         """Any text is either accepted as a clean domain or refused with ChecklistError."""
@@ -582,7 +583,7 @@ if st is not None:
         assert clean_text(domain) == domain
 
     @pytest.mark.slow
-    @settings(max_examples=10_000, deadline=None)
+    @settings(max_examples=MANY, deadline=None)
     @given(MIGRATIONS)
     def test_property_statuses_follow_the_rules(migration: Migration) -> None:
         """For any state: done iff ticked, cannot_start_yet iff a prerequisite is open; count and next action agree."""

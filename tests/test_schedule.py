@@ -24,6 +24,7 @@ from checklist_app.schedule import (
     validate_switch_date,
 )
 from checklist_app.steps import STEPS
+from tests.properties import MANY
 
 STAMP = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
@@ -440,7 +441,7 @@ def _assert_rules(plan: Schedule) -> None:
 
 
 @pytest.mark.slow
-@settings(max_examples=10_000, deadline=None)
+@settings(max_examples=MANY, deadline=None)
 @given(
     applied=supported_days,
     gaps=st.lists(st.one_of(st.none(), st.integers(0, 40)), min_size=4, max_size=4),
@@ -486,7 +487,7 @@ anything = st.one_of(
 
 
 @pytest.mark.slow
-@settings(max_examples=10_000, deadline=None)
+@settings(max_examples=MANY, deadline=None)
 @given(
     applied=anything,
     switch=anything,
@@ -517,7 +518,7 @@ def test_property_only_checklist_error(
 
 
 @pytest.mark.slow
-@settings(max_examples=10_000, deadline=None)
+@settings(max_examples=MANY, deadline=None)
 @given(
     day=st.dates(
         min_value=FIRST_SUPPORTED_DATE + timedelta(days=100), max_value=LAST_SUPPORTED_DATE - timedelta(days=100)

@@ -22,6 +22,7 @@ from checklist_app.storage import (
     loads,
     to_data,
 )
+from tests.properties import FEWER, MANY
 
 NOW = "2026-12-01T09:00:00+09:00"
 TODAY = date(2026, 12, 1)
@@ -473,7 +474,7 @@ if st is not None:
     )
 
     @pytest.mark.slow
-    @settings(max_examples=10_000, deadline=None)
+    @settings(max_examples=MANY, deadline=None)
     @given(workspaces(), st.sampled_from([None, 2]))
     def test_property_round_trip_is_lossless(workspace: Workspace, indent: int | None) -> None:
         """For any valid workspace, loads(dumps(w)) == w with nothing recovered (compact and indented)."""
@@ -482,7 +483,7 @@ if st is not None:
         assert (result.recovered, result.problems, result.original) == (False, (), None)
 
     @pytest.mark.slow
-    @settings(max_examples=10_000, deadline=None)
+    @settings(max_examples=MANY, deadline=None)
     @given(st.text())
     def test_property_loading_any_text_never_raises(text: str) -> None:
         """Any text loads to some workspace; unreadable text is kept as the original."""
@@ -491,7 +492,7 @@ if st is not None:
         assert result.original == text or not result.recovered
 
     @pytest.mark.slow
-    @settings(max_examples=2_000, deadline=None)
+    @settings(max_examples=FEWER, deadline=None)
     @given(
         st.one_of(
             JSON_VALUES,
@@ -507,7 +508,7 @@ if st is not None:
         assert isinstance(result.workspace, Workspace)
 
     @pytest.mark.slow
-    @settings(max_examples=2_000, deadline=None)
+    @settings(max_examples=FEWER, deadline=None)
     @given(workspaces(min_size=1, max_size=2), st.data())
     def test_property_damage_to_one_item_spares_the_rest(workspace: Workspace, data: st.DataObject) -> None:
         """Replacing one stored item with any JSON value changes at most that item of that migration."""
@@ -524,7 +525,7 @@ if st is not None:
             assert replace(after, items=before.items) == before
 
     @pytest.mark.slow
-    @settings(max_examples=10_000, deadline=None)
+    @settings(max_examples=MANY, deadline=None)
     @given(workspaces(max_size=2), workspaces(min_size=1, max_size=2))
     def test_property_import_never_loses_anything(here: Workspace, there: Workspace) -> None:
         """After importing any export, every local migration still holds what it held, and so does the file's."""

@@ -18,6 +18,7 @@ from checklist_app import webtools
 from checklist_app.mail import FIELD_LABELS
 from checklist_app.provider import PROVIDER
 from checklist_app.webtools import LINK_FIELDS, MAIL_FIELD_IDS, TOOLS, run_tool
+from tests.properties import MANY
 
 TODAY = "2026-12-01"
 V4 = "203.0.113.10"
@@ -676,7 +677,7 @@ def test_any_params_give_a_response_never_an_exception(tool: str, params: dict[s
 
 
 @pytest.mark.slow
-@settings(max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=MANY, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tool=st.sampled_from(sorted(TOOLS)), params=_params, lang=st.sampled_from(["ja", "en"]))
 def test_any_params_give_a_response_never_an_exception_many(tool: str, params: dict[str, Any], lang: str) -> None:
     """The same property over 10,000 examples."""
@@ -684,7 +685,7 @@ def test_any_params_give_a_response_never_an_exception_many(tool: str, params: d
 
 
 @pytest.mark.slow
-@settings(max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=MANY, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     domain=st.text(max_size=30),
     ips=st.lists(st.text(max_size=20), max_size=3),

@@ -252,7 +252,11 @@ const python = {
     this.worker = early.worker;
     // From here on the page listens to the worker; before, only py-start.js ran (kept its messages, a few ms).
     performance.mark("nc-python-adopted");
-    const timer = setTimeout(() => this.fail("timeout"), START_TIMEOUT_MS - (performance.now() - this.startedAt));
+    const reached = [];
+    const timer = setTimeout(
+      () => this.fail(`timeout (phases reached: ${reached.join(", ") || "none"})`),
+      START_TIMEOUT_MS - (performance.now() - this.startedAt),
+    );
     early.adopt((event) => {
       if (event.type === "error") {
         clearTimeout(timer);
@@ -260,7 +264,9 @@ const python = {
         return;
       }
       const message = event.data || {};
-      if (message.type === "ready") {
+      if (message.type === "phase") {
+        reached.push(message.name);
+      } else if (message.type === "ready") {
         clearTimeout(timer);
         if (this.state !== "starting") return;
         this.state = "ready";

@@ -4,22 +4,29 @@
 // site's own pyodide-lock.json (checked against its sha256) and are unpacked here, never resolved by a CDN.
 //
 // Repeat visits start from a memory snapshot. The first visit starts Python plainly, imports what the page
-// needs, then copies Python's memory (pyodide.makeMemorySnapshot, ~30 MB) into this browser's IndexedDB.
+// needs, then copies Python's memory (pyodide.makeMemorySnapshot, ~30 MB) into this site's Cache Storage.
 // The next visit restores that copy instead of booting and importing again (several times faster). The
 // snapshot is keyed by the runtime folder (its version) and the sha256 of every wheel in it, so a new deploy
 // never restores an old interpreter; anything wrong with it (missing, evicted, corrupt, from another
-// build, IndexedDB unavailable) falls back to a plain start, which then stores a fresh snapshot.
+// build, Cache Storage unavailable) falls back to a plain start, which then stores a fresh snapshot.
 // The snapshot options are private in Pyodide's API: the runtime is pinned (package.json) and both paths are
 // tested in tests/browser/test_snapshot.py.
 
 const SNAPSHOT_FORMAT = 1;
-const DB_NAME = "netcom-pyodide";
-const DB_STORE = "snapshots";
+// Snapshots live in the origin's Cache Storage, one entry per kind of page ("slot"). They were in IndexedDB until
+// WebKit (Safari's engine; WebKitGTK 2.50.6 here) showed that leaving a page while its snapshot was being written
+// left every later IndexedDB read of the origin hanging for the rest of the browser's life (the next page's Python
+// never started); Cache Storage did not, in the same walk. Any wait on it is still bounded: a read that does not
+// answer means a plain start, a write that does not means no snapshot this time.
+const CACHE_NAME = "netcom-pyodide-snapshots";
+const OLD_DB_NAME = "netcom-pyodide"; // where earlier builds kept them: deleted once a snapshot is stored here
+const READ_WAIT_MS = 8000;
+const WRITE_WAIT_MS = 60000;
 
 let dispatch = null; // checklist_app.browser.dispatch once Python is ready
 let pyodide = null;
 let context = null; // { indexURL, lock, installed: Set<string> }
-let pendingSnapshot = null; // { slot, key } when this start should store a snapshot once ready
+let pendingSnapshot = null; // { entry, key } when this start should store a snapshot once ready
 
 function lockEntry(lock, name) {
   const entry = lock.packages && lock.packages[name];
@@ -109,61 +116,60 @@ async function installFetched(fetched) {
   if (unpacked) pyodide.runPython("import importlib; importlib.invalidate_caches()");
 }
 
-// --- IndexedDB: one snapshot per kind of page ("slot"), replaced when its key changes -----------------------
+// --- Cache Storage: one snapshot per slot, replaced when its key changes ------------------------------------
 
-function openDb() {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(DB_STORE);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-    request.onblocked = () => reject(new Error("IndexedDB blocked"));
+// A slot's entry is named by a URL that is never fetched: the site's root (two folders above the runtime's), so a
+// deploy with a new runtime replaces the entry instead of leaving the old one behind.
+const slotURL = (indexURL, slot) => new URL(`../../nc-snapshot/${encodeURIComponent(slot)}`, indexURL).href;
+
+function bounded(promise, waitMs, what) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${waitMs / 1000} s`)), waitMs);
   });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-async function withStore(mode, use) {
-  const db = await openDb();
+// The stored record of a slot ({key, bytes}) or null (read before the lock is known; its key is checked afterwards).
+async function readSnapshot(entry) {
   try {
-    return await new Promise((resolve, reject) => {
-      const transaction = db.transaction(DB_STORE, mode);
-      const request = use(transaction.objectStore(DB_STORE));
-      transaction.oncomplete = () => resolve(request ? request.result : undefined);
-      transaction.onerror = () => reject(transaction.error);
-      transaction.onabort = () => reject(transaction.error || new Error("IndexedDB transaction aborted"));
-    });
-  } finally {
-    db.close();
+    const read = async () => {
+      const response = await (await caches.open(CACHE_NAME)).match(entry);
+      if (!response) return null;
+      const key = response.headers.get("x-nc-key");
+      const length = Number(response.headers.get("x-nc-length"));
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      return key && bytes.byteLength === length ? { key, bytes } : null;
+    };
+    return await bounded(read(), READ_WAIT_MS, "snapshot read");
+  } catch {
+    return null; // no Cache Storage (private mode, disabled, quota), or it did not answer: a plain start
   }
 }
 
-// The stored record of a slot, or null (read before the lock is known; its key is checked afterwards).
-async function readSnapshot(slot) {
+async function writeSnapshot(entry, key, bytes) {
+  const headers = { "content-type": "application/octet-stream", "x-nc-key": key, "x-nc-length": String(bytes.byteLength) };
+  const write = async () => (await caches.open(CACHE_NAME)).put(entry, new Response(bytes, { headers }));
+  await bounded(write(), WRITE_WAIT_MS, "snapshot write");
   try {
-    const record = await withStore("readonly", (store) => store.get(slot));
-    if (!record || typeof record.key !== "string" || !(record.bytes instanceof Uint8Array)) return null;
-    return record.bytes.byteLength === record.length ? record : null;
+    indexedDB.deleteDatabase(OLD_DB_NAME); // not awaited: nothing waits on the old store
   } catch {
-    return null; // no IndexedDB (private mode, disabled, quota): a plain start
+    // no IndexedDB: nothing to delete
   }
 }
 
-async function writeSnapshot(slot, key, bytes) {
-  const record = { key, length: bytes.byteLength, bytes, savedAt: new Date().toISOString() };
-  await withStore("readwrite", (store) => store.put(record, slot));
-}
-
-async function forgetSnapshot(slot) {
+async function forgetSnapshot(entry) {
   try {
-    await withStore("readwrite", (store) => store.delete(slot));
+    await bounded(caches.open(CACHE_NAME).then((cache) => cache.delete(entry)), READ_WAIT_MS, "forget");
   } catch {
-    // nothing stored, or no IndexedDB: nothing to forget
+    // nothing stored, or no Cache Storage: nothing to forget
   }
 }
 
 // --- start --------------------------------------------------------------------------------------------------
 
 // Pyodide fetches and compiles pyodide.asm.wasm inside loadPyodide, which can only be called once the snapshot has
-// been read from IndexedDB (it decides how Python starts): the compile (a few hundred ms) would wait for that read.
+// been read from Cache Storage (it decides how Python starts): the compile (a few hundred ms) would wait for that read.
 // Start it at once instead and let Pyodide's own instantiation use the result: its instantiateWasm adds its imports
 // and calls WebAssembly.instantiateStreaming(<its fetch of the same URL>, imports); this worker's
 // instantiateStreaming answers that one call with the module compiled here (Pyodide's request is served by the
@@ -191,13 +197,18 @@ function precompileRuntime(indexURL, done) {
 async function start({ indexURL, packages, snapshot = true }) {
   const started = performance.now();
   const phases = {};
-  const mark = (name) => (phases[name] = Math.round(performance.now() - started));
+  // Each phase reached is also told to the page as it happens: a start that never ends says how far it got.
+  const mark = (name) => {
+    phases[name] = Math.round(performance.now() - started);
+    self.postMessage({ type: "phase", name });
+  };
   if (typeof WebAssembly !== "object") throw new Error("WebAssembly is not available");
   const extra = Array.isArray(packages) ? packages : [];
   const slot = packages === "checklist" ? "checklist" : `tools:${[...extra].sort().join(",")}`;
+  const entry = slotURL(indexURL, slot);
   // Independent work starts at once and overlaps: the stored snapshot, the lock, both runtime scripts, the wasm.
   const record = snapshot
-    ? readSnapshot(slot).then((found) => (mark("snapshot-read"), found))
+    ? readSnapshot(entry).then((found) => (mark("snapshot-read"), found))
     : Promise.resolve(null);
   precompileRuntime(indexURL, () => mark("wasm"));
   const runtime = import(new URL("pyodide.mjs", indexURL).href).then((module) => (mark("script"), module));
@@ -268,7 +279,7 @@ async function start({ indexURL, packages, snapshot = true }) {
       phases.start = "snapshot";
     } catch (error) {
       console.warn("[python] memory snapshot unusable, starting plainly:", String((error && error.message) || error));
-      await forgetSnapshot(slot);
+      await forgetSnapshot(entry);
       pyodide = null;
       dispatch = null;
       context.installed.clear();
@@ -287,7 +298,7 @@ async function start({ indexURL, packages, snapshot = true }) {
     mark("packages");
     for (const name of imports) pyodide.pyimport(name);
     dispatch = pyodide.pyimport("checklist_app.browser").dispatch;
-    if (snapshot) pendingSnapshot = { slot, key };
+    if (snapshot) pendingSnapshot = { entry, key };
   }
   mark("import");
   return phases;
@@ -297,13 +308,13 @@ async function start({ indexURL, packages, snapshot = true }) {
 // stored the page keeps working; a failure only means the next visit starts plainly again.
 async function storeSnapshot() {
   if (!pendingSnapshot || !pyodide) return;
-  const { slot, key } = pendingSnapshot;
+  const { entry, key } = pendingSnapshot;
   pendingSnapshot = null;
   try {
     const started = performance.now();
     const bytes = pyodide.makeMemorySnapshot();
     const madeMs = Math.round(performance.now() - started);
-    await writeSnapshot(slot, key, bytes);
+    await writeSnapshot(entry, key, bytes);
     self.postMessage({
       type: "snapshot",
       stored: true,

@@ -1,4 +1,4 @@
-"""Python memory snapshots in Chromium (docs/assets/py-worker.js): made after the first visit, kept in IndexedDB,
+"""Python memory snapshots in Chromium (docs/assets/py-worker.js): made after the first visit, kept in Cache Storage,
 restored on the next visit; a missing, stale or corrupt snapshot falls back to a plain start and is replaced.
 
 The snapshot options are private in Pyodide's API (``_makeSnapshot`` / ``_loadSnapshot``): these tests are what
@@ -22,40 +22,38 @@ pytestmark = pytest.mark.browser
 SNAPSHOT_MS = 60_000
 SAVED = document({"domain": "example.co.jp", "items": {1: {"done": True, "date": "2026-12-01"}}})
 
-# The page and its worker share the origin's IndexedDB: the test reads and tampers with the worker's record.
-_READ_RECORD = """async (slot) => await new Promise((resolve, reject) => {
-  const open = indexedDB.open("netcom-pyodide", 1);
-  open.onerror = () => reject(open.error);
-  open.onsuccess = () => {
-    const request = open.result.transaction("snapshots").objectStore("snapshots").get(slot);
-    request.onsuccess = () => {
-      const r = request.result;
-      open.result.close();
-      resolve(r ? { key: r.key, length: r.length, byteLength: r.bytes.byteLength,
-                    head: Array.from(r.bytes.subarray(0, 4)) } : null);
-    };
-    request.onerror = () => reject(request.error);
-  };
-})"""
+# The page and its worker share the origin's Cache Storage: the test reads and tampers with the worker's entry
+# (docs/assets/py-worker.js: cache "netcom-pyodide-snapshots", entry /nc-snapshot/<slot>, key and length in headers).
+_ENTRY = """
+const cache = await caches.open("netcom-pyodide-snapshots");
+const url = new URL(`/nc-snapshot/${encodeURIComponent(slot)}`, location.origin).href;
+const response = await cache.match(url);
+"""
+
+_READ_RECORD = (
+    "async (slot) => {"
+    + _ENTRY
+    + """if (!response) return null;
+const bytes = new Uint8Array(await response.arrayBuffer());
+return { key: response.headers.get("x-nc-key"), length: Number(response.headers.get("x-nc-length")),
+         byteLength: bytes.byteLength, head: Array.from(bytes.subarray(0, 4)) };
+}"""
+)
 
 # ``change`` is "zero" (every byte 0: not a snapshot at all), "body" (a valid header over a wiped heap) or
 # "key" (an intact snapshot recorded under another key, as after a deploy with a new wheel).
-_TAMPER = """async ([slot, change]) => await new Promise((resolve, reject) => {
-  const open = indexedDB.open("netcom-pyodide", 1);
-  open.onerror = () => reject(open.error);
-  open.onsuccess = () => {
-    const store = open.result.transaction("snapshots", "readwrite").objectStore("snapshots");
-    const request = store.get(slot);
-    request.onsuccess = () => {
-      const record = request.result;
-      if (change === "zero") record.bytes = new Uint8Array(record.length);
-      if (change === "body") record.bytes.fill(0, 1 << 20);
-      if (change === "key") record.key = record.key.replace("#", "#0");
-      store.put(record, slot).onsuccess = () => { open.result.close(); resolve(record.key); };
-    };
-    request.onerror = () => reject(request.error);
-  };
-})"""
+_TAMPER = (
+    "async ([slot, change]) => {"
+    + _ENTRY
+    + """const headers = new Headers(response.headers);
+let bytes = new Uint8Array(await response.arrayBuffer());
+if (change === "zero") bytes = new Uint8Array(bytes.byteLength);
+if (change === "body") bytes.fill(0, 1 << 20);
+if (change === "key") headers.set("x-nc-key", headers.get("x-nc-key").replace("#", "#0"));
+await cache.put(url, new Response(bytes, { headers }));
+return headers.get("x-nc-key");
+}"""
+)
 
 
 def start_mode(page: Page) -> str:
