@@ -17,6 +17,11 @@ Ops (all answer ``{"ok": true, ...}`` or ``{"ok": false, "errors": [{"field", "m
     Applies the actions in order; one that fails is reported in ``results`` and does not stop the rest
     (queued actions replayed after start-up must not be lost because an earlier one was refused).
     Answers the ``load`` fields plus ``results``: one ``{"ok", ...}`` per action.
+``fold`` ``{"stored", "entries": {key: text}, "now_ms", "lang"}``
+    Folds the journal (:mod:`checklist_app.journal`) into the stored document: ``{"stored", "changed",
+    "backup", "recovered", "migrated_from", "problems", "view", "remove"}``. ``view`` is the text to keep under
+    :data:`VIEW_KEY` — the view in both languages, the entries folded in and the refused ones with their
+    field messages — which the page paints from, before Python is ready too. ``remove``: entries to delete.
 ``export`` ``{"stored", "id": id | null, "today"}``
     ``{"filename", "text", "mime"}`` of an export file for one migration or all of them.
 ``tool`` ``{"tool", "params", "lang"}``
@@ -39,12 +44,15 @@ from typing import Any
 
 from . import __version__
 from .errors import ChecklistError
+from .journal import fold, values_of
 from .progress import STATUS_LABELS, DeletedMigration, Migration, Workspace, parse_date, validate_timestamp
 from .steps import ITEMS
 from .storage import dumps, export_file, import_file, loads
 from .text import Text
 
-__all__ = ["dispatch", "view"]
+__all__ = ["VIEW_KEY", "dispatch", "view", "view_text"]
+
+VIEW_KEY = "netcom-checklist:view"
 
 _MESSAGES: dict[str, Text] = {
     "request": Text(ja="内部エラー: 要求を読めませんでした。", en="Internal error: the request could not be read."),
@@ -88,6 +96,8 @@ def view(workspace: Workspace, lang: str) -> dict[str, Any]:
         nxt = summary.next_action
         current = {
             "id": active.id,
+            "name": active.name(lang),
+            "no_domain_yet": active.domain == "",
             "domain": active.domain,
             "label": active.label,
             "cancellation_date": None if active.cancellation_date is None else active.cancellation_date.isoformat(),
@@ -122,9 +132,49 @@ def view(workspace: Workspace, lang: str) -> dict[str, Any]:
     return {
         "active": workspace.active_id,
         "migrations": [
-            {"id": m.id, "domain": m.domain, "label": m.label, "name": m.display_name} for m in workspace.migrations
+            {"id": m.id, "domain": m.domain, "label": m.label, "name": m.name(lang)} for m in workspace.migrations
         ],
         "current": current,
+    }
+
+
+def view_text(
+    workspace: Workspace, *, folded: tuple[str, ...] = (), rejected: dict[str, ChecklistError] | None = None
+) -> str:
+    """What the page keeps under :data:`VIEW_KEY` and paints from: the view in both languages (a tab may show
+    either), the journal entries it reflects, and each refused entry's field and message in both languages."""
+    refused = {
+        key: {"field": error.field, "ja": error.message("ja"), "en": error.message("en")}
+        for key, error in (rejected or {}).items()
+    }
+    active = workspace.active
+    data = {
+        "ja": view(workspace, "ja"),
+        "en": view(workspace, "en"),
+        "folded": list(folded),
+        "rejected": refused,
+        "undo_reset": None if active is None else values_of(active),
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _op_fold(request: dict[str, Any], lang: str) -> dict[str, Any]:
+    entries = request.get("entries")
+    now_ms = request.get("now_ms")
+    if not isinstance(entries, dict) or isinstance(now_ms, bool) or not isinstance(now_ms, (int, float)):
+        raise _RequestError("request")
+    texts = {key: text for key, text in entries.items() if isinstance(key, str) and isinstance(text, str)}
+    result = fold(request.get("stored"), texts, now_ms=int(now_ms))
+    return {
+        "ok": True,
+        "stored": result.stored,
+        "changed": result.changed,
+        "backup": result.load.original,
+        "recovered": result.load.recovered,
+        "migrated_from": result.load.migrated_from,
+        "problems": [problem.get(lang) for problem in result.load.problems],
+        "view": view_text(result.workspace, folded=result.folded, rejected=result.rejected),
+        "remove": list(result.remove),
     }
 
 
@@ -280,6 +330,7 @@ _OPS: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {
     "ping": _op_ping,
     "load": _op_load,
     "apply": _op_apply,
+    "fold": _op_fold,
     "export": _op_export,
     "tool": _op_tool,
 }

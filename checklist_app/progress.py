@@ -85,6 +85,7 @@ _URL_CHARS = frozenset("/\\:@#?")
 _JOINERS = frozenset("\u200c\u200d")  # ZWNJ/ZWJ are legitimate inside some IDN labels
 _NOTE_CONTROLS_ALLOWED = frozenset("\n\t")
 ID_PREFIX = "m-"  # generated ids: "m-1", "m-2" …
+NO_DOMAIN_YET = Text(ja="ドメイン未入力", en="No domain yet")
 
 # Message templates: the Japanese and English sentences live here, the logic only fills them in.
 _MESSAGES: dict[str, Text] = {
@@ -421,7 +422,8 @@ class Migration:
 
     def __post_init__(self) -> None:
         validate_migration_id(self.id)
-        if validate_domain(self.domain) != self.domain:
+        # "" is a checklist started before its domain was typed (ticked at once on a fresh page; journal.py).
+        if self.domain != "" and validate_domain(self.domain) != self.domain:
             raise _error("domain", "domain_space")
         if validate_label(self.label) != self.label:
             raise _error("label", "label_space")
@@ -445,8 +447,12 @@ class Migration:
 
     @property
     def display_name(self) -> str:
-        """The label if there is one, else the domain."""
+        """The label if there is one, else the domain (``""`` while neither is known: see :meth:`name`)."""
         return self.label or self.domain
+
+    def name(self, lang: str) -> str:
+        """What the page calls it: the label, else the domain, else 「ドメイン未入力」 / "No domain yet"."""
+        return self.display_name or NO_DOMAIN_YET.get(lang)
 
     def item(self, number: int) -> ItemState:
         """The state of item ``number`` (1–12)."""

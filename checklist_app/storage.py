@@ -357,7 +357,7 @@ class _Reader:
             self.problem("migration_not_object", where=where.ja, where_en=where.en)
             return None, None
         try:
-            domain = validate_domain(raw.get("domain"))
+            domain = "" if raw.get("domain") == "" else validate_domain(raw.get("domain"))
         except ChecklistError:
             where = _where(position, unknown)
             self.problem("migration_domain", where=where.ja, where_en=where.en)

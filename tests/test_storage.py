@@ -189,10 +189,21 @@ def test_control_characters_are_removed_from_notes() -> None:
 def test_a_migration_without_a_usable_domain_is_skipped() -> None:
     """A migration whose domain cannot be read is reported; the others load."""
     document = v2_document()
-    document["migrations"][0]["domain"] = ""
+    document["migrations"][0]["domain"] = "not a domain"
     result = loads(json.dumps(document))
     assert [m.domain for m in result.workspace.migrations] == ["日本語.jp"]
     assert result.recovered and result.original is not None
+
+
+def test_a_checklist_with_no_domain_yet_is_kept() -> None:
+    """``"domain": ""`` is a checklist ticked before its domain was typed (checklist_app.journal): it loads as is."""
+    document = v2_document()
+    document["migrations"][0]["domain"] = ""
+    document["migrations"][0]["label"] = ""
+    result = loads(json.dumps(document))
+    assert [m.domain for m in result.workspace.migrations] == ["", "日本語.jp"]
+    assert not result.recovered
+    assert result.workspace.migrations[0].name("ja") == "ドメイン未入力"
 
 
 def test_a_duplicate_id_gets_a_new_id_and_both_are_kept() -> None:

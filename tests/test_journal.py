@@ -1,0 +1,240 @@
+"""checklist_app.journal: edits recorded one by one, folded by Python as a per-field last-writer-wins join."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+
+from checklist_app.browser import dispatch
+from checklist_app.journal import EDIT_PREFIX, KEEP_MS, fold, parse_edit
+from checklist_app.storage import loads
+from tests.properties import FEWER
+
+try:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover - Hypothesis is a test dependency
+    st = None  # type: ignore[assignment]
+
+T0 = 1_764_720_000_000  # 2025-12-03 00:00 UTC in ms: any fixed instant works
+
+
+def key(ms: int, tag: str = "a") -> str:
+    return f"{EDIT_PREFIX}{ms:013d}-{tag}"
+
+
+def entry(kind: str, migration: str | None = None, **fields: Any) -> str:
+    data: dict[str, Any] = {
+        "edit": kind,
+        "migration": migration,
+        "day": "2026-12-03",
+        "now": "2026-12-03T10:00:00+09:00",
+    }
+    data.update(fields)
+    return json.dumps(data, ensure_ascii=False)
+
+
+def doc(text: str | None) -> dict[str, Any]:
+    assert text is not None
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def test_a_tick_before_any_domain_starts_a_checklist_with_no_domain_yet() -> None:
+    """The first thing a customer does, tick 1, works: a checklist 「ドメイン未入力」 holds it, dated today."""
+    result = fold(None, {key(T0): entry("done", item=1, value=True)}, now_ms=T0 + 10)
+    workspace = result.workspace
+    assert workspace.active is not None
+    assert workspace.active.domain == ""
+    assert workspace.active.name("ja") == "ドメイン未入力"
+    assert workspace.active.name("en") == "No domain yet"
+    assert workspace.active.items[0].done is True
+    assert workspace.active.items[0].completed_on == date(2026, 12, 3)
+    answer = json.loads(
+        dispatch(
+            json.dumps(
+                {"op": "fold", "stored": None, "entries": {key(T0): entry("done", item=1, value=True)}, "now_ms": T0}
+            )
+        )
+    )
+    view = json.loads(answer["view"])
+    assert view["ja"]["current"]["name"] == "ドメイン未入力" and view["ja"]["current"]["no_domain_yet"] is True
+    assert view["en"]["current"]["name"] == "No domain yet"
+    assert view["ja"]["current"]["items"][0]["status"] == "done"
+
+
+def test_the_domain_typed_later_names_that_checklist() -> None:
+    """A ``domain`` edit with no checklist named fills in the one that had no domain yet, keeping its ticks."""
+    entries = {key(T0): entry("done", item=1, value=True), key(T0 + 5): entry("domain", value="example.co.jp")}
+    result = fold(None, entries, now_ms=T0 + 10)
+    (migration,) = result.workspace.migrations
+    assert migration.domain == "example.co.jp"
+    assert migration.items[0].done is True
+
+
+def test_folding_again_changes_nothing_and_old_entries_are_removed() -> None:
+    entries = {key(T0): entry("done", item=1, value=True), key(T0 + 1, "b"): entry("note", item=2, value="Auth Code")}
+    first = fold(None, entries, now_ms=T0 + 100)
+    assert first.changed and first.remove == ()
+    assert set(first.folded) == set(entries)
+    again = fold(first.stored, entries, now_ms=T0 + 100)
+    assert not again.changed and again.stored == first.stored
+    later = fold(first.stored, entries, now_ms=T0 + KEEP_MS + 2)
+    assert not later.changed and set(later.remove) == set(entries)
+
+
+def test_an_entry_that_is_not_one_is_removed_at_once() -> None:
+    entries = {key(T0): "not json", f"{EDIT_PREFIX}bad-stamp": entry("done", item=1, value=True),
+               key(T0 + 1): entry("done", item=13, value=True), key(T0 + 2): entry("frobnicate")}  # fmt: skip
+    result = fold(None, entries, now_ms=T0)
+    assert set(result.remove) == set(entries)
+    assert result.stored is None  # nothing was stored and nothing happened: still nothing stored
+
+
+def test_a_refused_domain_is_reported_for_its_field_and_the_rest_is_kept() -> None:
+    entries = {key(T0): entry("done", item=3, value=True), key(T0 + 1): entry("domain", value="exa mple.jp")}
+    answer = json.loads(dispatch(json.dumps({"op": "fold", "stored": None, "entries": entries, "now_ms": T0 + 2})))
+    view = json.loads(answer["view"])
+    refused = view["rejected"][key(T0 + 1)]
+    assert refused["field"] == "domain" and "ドメイン" in refused["ja"] and "domain" in refused["en"].lower()
+    assert view["ja"]["current"]["items"][2]["done"] is True
+    assert key(T0 + 1) not in view["folded"]
+
+
+def test_one_checklist_per_domain() -> None:
+    entries = {key(T0): entry("add", value="example.co.jp"), key(T0 + 1): entry("add", value="EXAMPLE.co.jp")}
+    result = fold(None, entries, now_ms=T0 + 2)
+    assert [m.domain for m in result.workspace.migrations] == ["example.co.jp"]
+    assert result.rejected[key(T0 + 1)].field == "domain"
+
+
+def test_the_newer_edit_of_a_field_wins_whatever_the_order() -> None:
+    stored = fold(None, {key(T0): entry("add", value="example.co.jp")}, now_ms=T0).stored
+    ident = doc(stored)["active"]
+    older, newer = key(T0 + 1, "x"), key(T0 + 2, "y")
+    both = {newer: entry("note", ident, item=4, value="new"), older: entry("note", ident, item=4, value="old")}
+    one = fold(fold(stored, {newer: both[newer]}, now_ms=T0).stored, both, now_ms=T0)
+    other = fold(fold(stored, {older: both[older]}, now_ms=T0).stored, both, now_ms=T0)
+    assert one.workspace.active is not None and one.workspace.active.items[3].note == "new"
+    assert one.stored == other.stored
+
+
+def test_delete_keeps_a_tombstone_and_restore_brings_everything_back() -> None:
+    entries = {key(T0): entry("add", value="a.example"), key(T0 + 1): entry("add", value="b.example")}
+    stored = fold(None, entries, now_ms=T0).stored
+    a, b = (m["id"] for m in doc(stored)["migrations"])
+    entries[key(T0 + 2)] = entry("done", a, item=1, value=True)
+    entries[key(T0 + 3)] = entry("delete", a)
+    gone = fold(stored, entries, now_ms=T0)
+    assert [m.id for m in gone.workspace.migrations] == [b]
+    assert [m["id"] for m in doc(gone.stored)["deleted"]] == [a]
+    entries[key(T0 + 4)] = entry("restore", a)
+    back = fold(gone.stored, entries, now_ms=T0)
+    assert [m.id for m in back.workspace.migrations] == [a, b]
+    assert back.workspace.active_id == a and back.workspace.get(a).items[0].done
+
+
+def test_reset_then_put_is_undo() -> None:
+    from checklist_app.journal import values_of
+
+    entries = {key(T0): entry("add", value="a.example")}
+    ident = doc(fold(None, entries, now_ms=T0).stored)["active"]
+    entries[key(T0 + 1)] = entry("done", ident, item=1, value=True)
+    entries[key(T0 + 2)] = entry("note", ident, item=5, value="メモ")
+    entries[key(T0 + 3)] = entry("cancellation_date", ident, value="2027-01-31")
+    before = fold(None, entries, now_ms=T0).workspace.get(ident)
+    entries[key(T0 + 4)] = entry("reset", ident)
+    emptied = fold(None, entries, now_ms=T0).workspace.get(ident)
+    assert not any(item.done or item.note for item in emptied.items) and emptied.cancellation_date is None
+    entries[key(T0 + 5)] = entry("put", ident, value=values_of(before))
+    assert fold(None, entries, now_ms=T0).workspace.get(ident).items == before.items
+
+
+def test_an_older_stored_document_keeps_everything_and_takes_new_edits() -> None:
+    """A version-2 document written before the journal (no clock) is read as is; edits apply on top."""
+    row = {"id": "m-1", "domain": "old.example", "items": {"1": {"done": True, "date": "2026-11-01", "note": "x"}}}
+    old = json.dumps({"format": "netcom-checklist", "version": 2, "active": "m-1", "next_id": 2, "migrations": [row]})
+    result = fold(old, {key(T0): entry("done", "m-1", item=2, value=True)}, now_ms=T0)
+    migration = result.workspace.get("m-1")
+    assert migration.items[0].done and migration.items[0].note == "x" and migration.items[1].done
+    assert loads(result.stored).workspace.get("m-1").items == migration.items
+
+
+def test_version_1_is_migrated_with_a_backup_of_the_original() -> None:
+    v1 = json.dumps({"version": 1, "domain": "old.example", "checked": [1], "notes": {"2": "旧"}})
+    answer = json.loads(dispatch(json.dumps({"op": "fold", "stored": v1, "entries": {}, "now_ms": T0})))
+    assert answer["backup"] == v1 and answer["migrated_from"] == 1 and answer["changed"]
+    assert json.loads(answer["view"])["ja"]["current"]["items"][1]["note"] == "旧"
+
+
+def test_parse_edit_reads_what_the_page_writes() -> None:
+    edit = parse_edit(key(T0, "k3"), entry("date", "m-1", item=7.0, value="2026-12-24"))
+    assert edit is not None and edit.item == 7 and edit.kind == "date" and edit.millis == T0
+
+
+if st is not None:
+    FIELDS = st.sampled_from(["done", "date", "note"])
+    NOTES = st.text(st.characters(exclude_categories=("Cc", "Cs", "Cf")), max_size=5)  # what the field accepts
+
+    @st.composite
+    def two_tabs(draw: Any) -> tuple[list[tuple[int, str, str]], list[int]]:
+        """Edits of two tabs on the same checklist (tab, key, text) and an interleaving of their folds."""
+        edits = []
+        for tab in (0, 1):
+            for serial in range(draw(st.integers(1, 20))):
+                item = draw(st.integers(1, 12))
+                kind = draw(FIELDS)
+                dates = st.sampled_from(["2026-12-01", "2026-12-02", None])
+                value: Any = {"done": st.booleans(), "date": dates, "note": NOTES}[kind]
+                value = draw(value)
+                ms = T0 + draw(st.integers(0, 5_000))
+                edits.append((tab, key(ms, f"t{tab}s{serial}"), entry(kind, "m-1", item=item, value=value)))
+        stale = draw(st.lists(st.integers(0, 3), min_size=len(edits), max_size=len(edits)))
+        return edits, stale
+
+    @pytest.mark.slow
+    @settings(max_examples=FEWER, deadline=None)  # each example folds up to 40 times
+    @given(two_tabs())
+    def test_property_two_tabs_writing_at_once_lose_nothing(case: tuple[list[tuple[int, str, str]], list[int]]) -> None:
+        """Two tabs record edits at the same moments and fold from stale copies of the document (localStorage
+        reaches the other tab late); after every tab has folded on the last storage event, each field holds the
+        value of its newest edit — no edit lost, whatever the order."""
+        edits, stale = case
+        base = json.dumps({"format": "netcom-checklist", "version": 2, "active": "m-1", "next_id": 2,
+                           "migrations": [{"id": "m-1", "domain": "example.co.jp"}]})  # fmt: skip
+        history = [base]  # every document written, newest last
+        journal: dict[str, str] = {}
+        seen = [dict[str, str](), dict[str, str]()]  # the journal entries each tab has seen (its own at once)
+        for (tab, k, text), lag in zip(edits, stale, strict=True):
+            journal[k] = text
+            seen[tab][k] = text
+            seen[1 - tab].update({key_: journal[key_] for key_ in list(journal)[: max(0, len(journal) - lag)]})
+            copy = history[max(0, len(history) - 1 - lag)]  # a stale copy of the stored document
+            result = fold(copy, seen[tab], now_ms=T0)
+            if result.changed:
+                history.append(result.stored)  # type: ignore[arg-type]
+        # The storage events arrive: each tab folds the latest document with the whole journal until quiet.
+        for _ in range(3):
+            for _tab in (0, 1):
+                result = fold(history[-1], journal, now_ms=T0)
+                if result.changed:
+                    history.append(result.stored)  # type: ignore[arg-type]
+        assert not fold(history[-1], journal, now_ms=T0).changed
+        final = loads(history[-1]).workspace.get("m-1")
+        newest: dict[tuple[int, str], tuple[str, Any]] = {}
+        for _tab, k, text in edits:
+            data = json.loads(text)
+            slot = (data["item"], data["edit"])
+            if slot not in newest or k > newest[slot][0]:
+                newest[slot] = (k, data["value"])
+        for (item, kind), (_k, value) in newest.items():
+            state = final.items[item - 1]
+            if kind == "done":
+                assert state.done is value
+            elif kind == "note":
+                assert state.note == value
+            elif kind == "date" and value is not None:
+                assert state.completed_on == date.fromisoformat(value)
