@@ -239,27 +239,43 @@ def build_own_wheel() -> Path:
     return wheels[0]
 
 
-def compile_for_pyodide(wheel: Path) -> Path:
-    """Our wheel byte-compiled by Pyodide's CPython (scripts/pyodide_compile.mjs + pyodide_compile.py), cached.
+# A pinned wheel ships byte-compiled only when that costs at most 10 % more bytes: idna (+6 %, and its 237 kB
+# uts46data.py is the largest compile of a tool page's first visit) does; dnspython (+93 %) and icalendar (+78 %)
+# would cost a phone on a slow network more in download than their compile takes, so they ship as published.
+COMPILED_SIZE_LIMIT = 1.10
 
-    The browser imports it straight from the zip without compiling a module (see docs/assets/py-worker.js). The
-    cache key is the source wheel's sha256, the runtime version and the compile script's bytes.
+
+def compile_for_pyodide(wheels: list[Path]) -> list[Path]:
+    """The wheels byte-compiled by Pyodide's CPython (scripts/pyodide_compile.mjs + pyodide_compile.py), cached.
+
+    Ours and the pinned ones alike: the browser imports them without compiling a module (see
+    docs/assets/py-worker.js; which pinned ones ship compiled: COMPILED_SIZE_LIMIT). One Node run compiles every
+    wheel not in the cache; the cache key of each is its sha256, the runtime version and the compile script's bytes.
     """
     script = ROOT / "scripts" / "pyodide_compile.py"
-    key = hashlib.sha256(
-        f"{sha256_of(wheel)}\0{pyodide_version()}\0{sha256_of(script)}\0{sha256_of(script.with_suffix('.mjs'))}".encode()
-    ).hexdigest()
+    tool = f"{pyodide_version()}\0{sha256_of(script)}\0{sha256_of(script.with_suffix('.mjs'))}"
     COMPILED_WHEEL_DIR.mkdir(parents=True, exist_ok=True)
-    target = COMPILED_WHEEL_DIR / wheel.name
-    stamp = COMPILED_WHEEL_DIR / "key.json"
-    if stamp.is_file() and target.is_file() and json.loads(stamp.read_text(encoding="utf-8")).get(target.name) == key:
-        return target
+    stamp = COMPILED_WHEEL_DIR / "keys.json"
+    keys: dict[str, str] = json.loads(stamp.read_text(encoding="utf-8")) if stamp.is_file() else {}
+    targets, todo = [], []
+    for wheel in wheels:
+        key = hashlib.sha256(f"{sha256_of(wheel)}\0{tool}".encode()).hexdigest()
+        target = COMPILED_WHEEL_DIR / wheel.name
+        targets.append(target)
+        if keys.get(target.name) != key or not target.is_file():
+            todo.append((wheel, target, key))
+    if todo:
+        command = ["node", str(script.with_suffix(".mjs"))]
+        for wheel, target, _key in todo:
+            command += [str(wheel), str(target)]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        keys.update({target.name: key for _wheel, target, key in todo})
+    wanted = {target.name for target in targets}
     for old in COMPILED_WHEEL_DIR.glob("*.whl"):
-        old.unlink()
-    command = ["node", str(script.with_suffix(".mjs")), str(wheel), str(target)]
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    stamp.write_text(json.dumps({target.name: key}), encoding="utf-8")
-    return target
+        if old.name not in wanted:
+            old.unlink()
+    stamp.write_text(json.dumps({k: v for k, v in sorted(keys.items()) if k in wanted}, indent=1), encoding="utf-8")
+    return targets
 
 
 def _content_named(wheel: Path) -> str:
@@ -420,12 +436,16 @@ class _DropMessage(logging.Filter):
 
 
 def _top_level_names(wheel: Path) -> list[str]:
-    """The import names a wheel declares in ``*.dist-info/top_level.txt`` (empty when it has none)."""
+    """The import names a wheel declares in ``*.dist-info/top_level.txt``, else its top-level packages and modules
+    (a folder with ``__init__.pyc``, a ``.pyc`` at the root)."""
     with zipfile.ZipFile(wheel) as archive:
-        names = [n for n in archive.namelist() if n.endswith(".dist-info/top_level.txt")]
-        if not names:
-            return []
-        return [line.strip() for line in archive.read(names[0]).decode("utf-8").splitlines() if line.strip()]
+        listed = archive.namelist()
+        names = [n for n in listed if n.endswith(".dist-info/top_level.txt")]
+        if names:
+            return [line.strip() for line in archive.read(names[0]).decode("utf-8").splitlines() if line.strip()]
+        found = {n.split("/")[0] for n in listed if n.count("/") == 1 and n.endswith("/__init__.pyc")}
+        found |= {n.removesuffix(".pyc") for n in listed if "/" not in n and n.endswith(".pyc")}
+        return sorted(found)
 
 
 def _gzip_size(path: Path, cache: dict[str, int]) -> int:
@@ -466,7 +486,8 @@ def build(site_dir: Path, test_manifest: Path | None = TEST_MANIFEST, *, quiet: 
     pins = load_pins()
     _check_pins_match_pyproject(pins)
     cached = fetch_pinned(pins)
-    own = compile_for_pyodide(build_own_wheel())
+    site_pins = [pin for pin in pins if pin.group == "site"]
+    own, *compiled = compile_for_pyodide([build_own_wheel(), *(cached[pin.name] for pin in site_pins)])
 
     out_dir = site_dir / "pyodide" / version
     wheel_dir = out_dir / WHEELS_SUBDIR
@@ -478,11 +499,17 @@ def build(site_dir: Path, test_manifest: Path | None = TEST_MANIFEST, *, quiet: 
     stdlib = build_stdlib(out_dir / FULL_STDLIB, read_stdlib_list(), out_dir)
     expected.add(stdlib)
     shipped = []
-    for pin in pins:
-        if pin.group == "site":
+    for pin, wheel in zip(site_pins, compiled, strict=True):
+        source = cached[pin.name]
+        if wheel.stat().st_size <= COMPILED_SIZE_LIMIT * source.stat().st_size:
+            # Compiled, a pinned wheel's bytes are no longer PyPI's: its name carries their hash like ours
+            # (tests/site/test_pyodide_build.py checks every module against the pinned wheel's source).
+            target = wheel_dir / _content_named(wheel)
+            _copy_if_changed(wheel, target)
+        else:
             target = wheel_dir / pin.file
-            _copy_if_changed(cached[pin.name], target)
-            shipped.append(target)
+            _copy_if_changed(source, target)
+        shipped.append(target)
     own_target = wheel_dir / _content_named(own)
     _copy_if_changed(own, own_target)
     shipped.append(own_target)
