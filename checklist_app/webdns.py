@@ -47,6 +47,7 @@ from .dns import (
 )
 from .errors import ChecklistError
 from .text import Text
+from .tools.forms import FORMS
 
 __all__ = [
     "CHECK_TYPES",
@@ -139,19 +140,13 @@ _MSG: Final[dict[str, Text]] = {
     "no_verdict": Text("判定できません", "cannot tell"),
     "checking": Text("確認中…", "Checking…"),
 }
-_WHAT: Final[dict[str, Text]] = {
-    "domain": Text("ドメイン名", "the domain name"),
-    "resolvers": Text("DoH サーバ", "the DoH resolvers"),
-    "expect_ns": Text("新しいネームサーバ", "the new name servers"),
-    "expect_a": Text("新しい IPv4 アドレス", "the new IPv4 addresses"),
-    "expect_aaaa": Text("新しい IPv6 アドレス", "the new IPv6 addresses"),
-    "expect_mx": Text("新しいメールサーバ（MX）", "the new mail servers (MX)"),
-}
+# The page's form, declared once (tools/forms.py): only its fields are read, errors name them with its words.
+_DECLARED: Final = FORMS["dnscheck"]
 _EXPECT_FIELDS: Final = ("expect_ns", "expect_a", "expect_aaaa", "expect_mx")
 
 
 def _error(key: str, field: str, **values: str) -> ChecklistError:
-    what = _WHAT.get(field, Text(field, field))
+    what = _DECLARED.field(field).what
     msg = _MSG[key]
     return ChecklistError(field, msg.ja.format(what=what.ja, **values), msg.en.format(what=what.en, **values))
 
@@ -160,7 +155,7 @@ def _error(key: str, field: str, **values: str) -> ChecklistError:
 
 
 def _text(params: Mapping[str, object], field: str) -> str | None:
-    value = params.get(field)
+    value = params.get(_DECLARED.field(field).name)
     if value is None:
         return None
     if not isinstance(value, str):
@@ -169,7 +164,7 @@ def _text(params: Mapping[str, object], field: str) -> str | None:
 
 
 def _items(params: Mapping[str, object], field: str) -> list[str]:
-    value = params.get(field)
+    value = params.get(_DECLARED.field(field).name)
     if value is None:
         return []
     if isinstance(value, str):
@@ -393,7 +388,7 @@ def run_dnscheck(params: Mapping[str, object], lang: str = "ja") -> dict[str, An
     language = "en" if lang == "en" else "ja"
     plan = _plan(params)
     domain, resolvers, state = plan.domain, plan.resolvers, plan.state
-    consent = params.get("consent") is True
+    consent = params.get(_DECLARED.field("consent").name) is True
     if not consent:
         # Refuse to build any request: the page sends nothing until the reader agrees.
         prompt = _MSG["consent"]

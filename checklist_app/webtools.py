@@ -31,6 +31,7 @@ from .hosts import OS_GUIDES, build_hosts_block, normalize_domain, normalize_hos
 from .mail import FIELD_LABELS, FieldId, MailSettings, apple_mobileconfig, mail_settings, parse_address
 from .provider import SAMPLE_LABEL
 from .text import Text
+from .tools.forms import FORMS, ToolForm
 
 if TYPE_CHECKING:
     from .schedule import Schedule
@@ -53,18 +54,17 @@ MAIL_FIELD_IDS: tuple[str, ...] = get_args(FieldId)
 # The only fields the old account changes (mail.OldAccount): everything else stays as it is.
 _OLD_CHANGED = frozenset({"account_name", "incoming_server", "outgoing_server"})
 
-# The fields each tool page reads from its URL fragment, in link order; lists may repeat.
+# The fields each tool page reads from its URL fragment, in link order (the staff form's order); lists may repeat.
+# All of them come from the forms' declaration (tools/forms.py), so a renamed field cannot drift from its page.
+_LINKED: tuple[str, ...] = tuple(o.value for o in FORMS["stafflink"].field("tool").options)
 LINK_FIELDS: dict[str, tuple[str, ...]] = {
-    "hosts": ("domain", "ip", "names", "os"),
-    "mail": ("addresses", "protocol", "client", "old_server", "new_server", "smtp_security"),
-    "schedule": ("domain", "applied", "transfer_done", "account_info_received", "customer_setup_done", "switch_date"),
+    tool: tuple(n for n in FORMS["stafflink"].names if n in FORMS[tool].names) for tool in _LINKED
 }
-_LIST_FIELDS = frozenset({"ip", "names", "addresses"})
+_LIST_FIELDS = frozenset(f.name for form in FORMS.values() for f in form.fields if f.kind == "list")
 # Choices a staff link may leave to the customer: the page's own default then applies; validation uses the same.
 _FORM_DEFAULTS: dict[str, dict[str, str]] = {
-    "hosts": {"os": "windows"},
-    "mail": {"protocol": "pop", "client": "outlook_classic", "smtp_security": "starttls"},
-    "schedule": {},
+    tool: {f.name: f.default_in("ja") for f in FORMS[tool].fields if f.kind in ("radio", "select") and f.default}
+    for tool in _LINKED
 }
 _BLANK = " \u3000\t\r\n"
 _JST = _dt.timezone(_dt.timedelta(hours=9), "JST")
@@ -114,28 +114,6 @@ _MSG: dict[str, Text] = {
     "new_heading": Text("【新】アカウント", "【新】 new account"),
     "step": Text("ステップ {n}", "Step {n}"),
 }
-_WHAT: dict[str, Text] = {
-    "domain": Text("ドメイン名", "the domain name"),
-    "ip": Text("IP アドレス", "the IP addresses"),
-    "names": Text("ホスト名", "the host names"),
-    "os": Text("OS", "the operating system"),
-    "addresses": Text("メールアドレス", "the e-mail addresses"),
-    "protocol": Text("受信方式", "the protocol"),
-    "client": Text("メールソフト", "the mail client"),
-    "old_server": Text("旧サーバーのホスト名", "the old server's host name"),
-    "new_server": Text("新サーバーのホスト名", "the new server's host name"),
-    "smtp_security": Text("送信の暗号化方式", "the SMTP security"),
-    "applied": Text("お申し込み日", "the application date"),
-    "transfer_done": Text("ドメイン移管の完了日", "the transfer completion date"),
-    "account_info_received": Text(
-        "『サーバアカウント情報』の受領日", "the date the Server Account Information arrived"
-    ),
-    "customer_setup_done": Text("お客様データの設定完了日", "the date your set-up was finished"),
-    "switch_date": Text("DNS 切り替え日", "the DNS switch date"),
-    "tool": Text("ツール", "the tool"),
-    "link_lang": Text("リンク先の言語", "the language of the link"),
-    "base_url": Text("サイトの URL", "the site URL"),
-}
 _WEEKDAYS: tuple[Text, ...] = (
     Text("月", "Mon"),
     Text("火", "Tue"),
@@ -146,7 +124,7 @@ _WEEKDAYS: tuple[Text, ...] = (
     Text("日", "Sun"),
 )
 _OS_IDS: tuple[str, ...] = tuple(g.id for g in OS_GUIDES)
-_TOOL_PAGES: tuple[str, ...] = tuple(LINK_FIELDS)
+_TOOL_PAGES: tuple[str, ...] = _LINKED
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -195,16 +173,25 @@ class ToolResult:
 
 
 class _Params:
-    """Typed access to the raw params; every problem is a ChecklistError naming the field."""
+    """Typed access to the raw params of one tool's form; every problem is a ChecklistError naming the field.
 
-    __slots__ = ("_lang", "_raw")
+    Only the fields the form declares can be read (``KeyError`` otherwise: a reader that drifted from its page),
+    and errors name a field with its declared ``what``.
+    """
 
-    def __init__(self, raw: Mapping[str, object], lang: str) -> None:
+    __slots__ = ("_form", "_lang", "_raw")
+
+    def __init__(self, raw: Mapping[str, object], lang: str, form: ToolForm) -> None:
         self._raw = raw
         self._lang = lang
+        self._form = form
+
+    def _get(self, field: str) -> object:
+        self._form.field(field)  # declared, or KeyError
+        return self._raw.get(field)
 
     def _error(self, key: str, field: str, **values: str) -> ChecklistError:
-        what = _WHAT.get(field, Text(field, field))
+        what = self._form.field(field).what
         msg = _MSG[key]
         return ChecklistError(
             field,
@@ -214,7 +201,7 @@ class _Params:
 
     def text(self, field: str) -> str | None:
         """A single value; an empty or blank input is ``None`` (not given)."""
-        value = self._raw.get(field)
+        value = self._get(field)
         if value is None:
             return None
         if not isinstance(value, str):
@@ -230,7 +217,7 @@ class _Params:
 
     def items(self, field: str) -> list[str]:
         """A list (textarea lines or repeated inputs); blank lines are dropped, everything else is kept as typed."""
-        value = self._raw.get(field)
+        value = self._get(field)
         if value is None:
             return []
         if isinstance(value, str):
@@ -530,7 +517,7 @@ def _stafflink(p: _Params, lang: str) -> ToolResult:
             given[field] = value
     # Run the tool itself: its errors name the same fields as the staff form's inputs.
     check: dict[str, object] = {**_FORM_DEFAULTS[tool], **given, "today": p.today().isoformat()}
-    result = TOOLS[tool](_Params(check, lang), lang)
+    result = TOOLS[tool](_Params(check, lang, FORMS[tool]), lang)
 
     pairs: list[tuple[str, str]] = []
     for field, given_value in given.items():
@@ -614,7 +601,7 @@ def run_tool(name: object, params: object, lang: object = "ja") -> dict[str, Any
             )
         if not isinstance(params, Mapping) or not all(isinstance(k, str) for k in params):
             raise ChecklistError(FORM_FIELD, _MSG["params"].ja, _MSG["params"].en)
-        return TOOLS[name](_Params(params, language), language).to_dict()
+        return TOOLS[name](_Params(params, language, FORMS[name]), language).to_dict()
     except ChecklistError as exc:
         return _error_list((exc,), language)
     except _Errors as exc:

@@ -1,0 +1,1 @@
+"""The browser tools: the forms' one declaration (:mod:`.forms`), which the pages and the readers share."""
