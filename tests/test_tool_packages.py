@@ -43,10 +43,10 @@ class Refuse(importlib.abc.MetaPathFinder):
 sys.meta_path.insert(0, Refuse())
 tool, params = sys.argv[2], json.loads(sys.argv[3])
 if tool == "dnscheck":
-    import checklist_app.webdns  # the first round needs the whole module; its imports are what counts
+    import checklist_app.tools.dnscheck  # the first round needs the whole module; its imports are what counts
     print(json.dumps({"ok": True}))
 else:
-    from checklist_app.webtools import run_tool
+    from checklist_app.tools import run_tool
     print(json.dumps(run_tool(tool, params, "en")))
 """
 

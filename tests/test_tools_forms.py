@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from checklist_app import webtools
+from checklist_app import tools
 from checklist_app.hosts import OS_GUIDES
 from checklist_app.mail import CLIENTS
 from checklist_app.text import LANGUAGES
+from checklist_app.tools import LINK_FIELDS, run_tool
 from checklist_app.tools.forms import FORMS, Field
-from checklist_app.webtools import LINK_FIELDS, run_tool
 
 TODAY = "2026-12-01"
 # A full, valid form per tool (every declared field given).
@@ -154,8 +154,8 @@ def test_choices_are_those_the_generators_accept() -> None:
 
 
 def test_the_dns_page_offers_the_default_resolvers() -> None:
-    """The resolvers textarea starts with webdns.DEFAULT_RESOLVERS, one "name URL" per line."""
-    from checklist_app.webdns import DEFAULT_RESOLVERS
+    """The resolvers textarea starts with tools.dnscheck.DEFAULT_RESOLVERS, one "name URL" per line."""
+    from checklist_app.tools.dnscheck import DEFAULT_RESOLVERS
 
     shown = FORMS["dnscheck"].field("resolvers").default_in("ja").split("\n")
     assert shown == [f"{r.name} {r.url}" for r in DEFAULT_RESOLVERS]
@@ -163,7 +163,7 @@ def test_the_dns_page_offers_the_default_resolvers() -> None:
 
 def test_an_undeclared_field_cannot_be_read() -> None:
     """A reader asking for a name its form does not declare fails (the drift guard), however the params look."""
-    params = webtools._Params({"ips": ["192.0.2.1"]}, "ja", FORMS["hosts"])
+    params = tools._Params({"ips": ["192.0.2.1"]}, "ja", FORMS["hosts"])
     with pytest.raises(KeyError, match="ips"):
         params.items("ips")
     with pytest.raises(KeyError, match="ips"):

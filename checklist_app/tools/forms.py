@@ -3,8 +3,8 @@
 A :class:`ToolForm` lists its fields (name, HTML id, kind, whether required, the label, hint and sample placeholder
 in both languages, and ``what``: how an error message names the field), the wheels its page loads
 (``data-nc-packages``) and its submit label. ``scripts/mkdocs_hooks.py`` writes the HTML
-(``{{ tool_form.NAME }}`` … ``{{ tool_form_end }}`` in a page); :mod:`checklist_app.webtools` and
-:mod:`checklist_app.webdns` read only declared names and word their errors with ``what``.
+(``{{ tool_form.NAME }}`` … ``{{ tool_form_end }}`` in a page); :mod:`checklist_app.tools` and
+:mod:`checklist_app.tools.dnscheck` read only declared names and word their errors with ``what``.
 
 Texts may hold ``{{ provider.NAME }}``: the hook fills in the provider's value and marks an example one as a
 sample. Nothing here builds markup.
@@ -368,8 +368,8 @@ SCHEDULE: Final = ToolForm(
 
 # --- dnscheck --------------------------------------------------------------------------------------------------------
 
-# The resolvers the page offers at first: checklist_app.webdns.DEFAULT_RESOLVERS (tests/test_tools_forms.py checks
-# that the two agree; this module stays free of dnspython, which webdns imports).
+# The resolvers the page offers at first: checklist_app.tools.dnscheck.DEFAULT_RESOLVERS (tests/test_tools_forms.py
+# checks that the two agree; this module stays free of dnspython, which that one imports).
 _DEFAULT_RESOLVER_LINES = (
     "Google Public DNS https://dns.google/dns-query",
     "Cloudflare https://cloudflare-dns.com/dns-query",

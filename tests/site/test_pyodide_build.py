@@ -431,7 +431,8 @@ const errors = [];
 await pyodide.loadPackage(["checklist-app", "dnspython"], { messageCallback: () => {}, errorCallback: (m) => errors.push(m) });
 console.log(pyodide.runPython(`
 import json
-from checklist_app import browser, webdns, schedule
+from checklist_app import browser, schedule
+from checklist_app.tools import dnscheck as webdns
 samples = {
     "hosts": {"domain": "example.co.jp", "ip": ["133.0.0.1"], "os": "windows", "today": "2026-12-01"},
     "mail": {"addresses": ["taro@example.co.jp"], "protocol": "pop", "client": "thunderbird", "today": "2026-12-01"},

@@ -1,6 +1,6 @@
 """The in-browser DNS switch-over check (``/tools/dns-check/``): pure Python, the page does the asking.
 
-Two rounds through :func:`checklist_app.webtools.run_tool` (tool ``dnscheck``):
+Two rounds through :func:`checklist_app.tools.run_tool` (tool ``dnscheck``):
 
 1. The form's params (``domain``, ``resolvers`` — one DoH base URL per line, optionally preceded by a name —,
    the new values from the customer's Server Account Information: ``expect_a`` and ``expect_mx`` (required),
@@ -12,10 +12,10 @@ Two rounds through :func:`checklist_app.webtools.run_tool` (tool ``dnscheck``):
 2. The page fetches each URL (GET, ``Accept: application/dns-message``, no other header: no CORS preflight) and
    calls again with the same params plus ``state`` and ``responses`` = ``{key: {"status": N, "body_b64": "..."}}``
    or ``{key: {"error": "timeout" | "network"}}``. The old values are learnt from the resolvers that still show
-   another delegation (:func:`checklist_app.dns.learn_old`), and the bodies go to
-   :func:`checklist_app.dns.evaluate` (every server a ``"resolver"``) — the CLI's classification. The answer is the
-   usual ``outputs``: ``verdict``, ``next``, ``summary``, ``values`` (the new and old values and where they came
-   from) and a plain-text ``table`` (one block per resolver, one line per record type).
+   another delegation (:func:`checklist_app.dnscheck.evaluate.learn_old`), and the bodies go to
+   :func:`checklist_app.dnscheck.evaluate.evaluate` (every server a ``"resolver"``) — the CLI's classification. The
+   answer is the usual ``outputs``: ``verdict``, ``next``, ``summary``, ``values`` (the new and old values and where
+   they came from) and a plain-text ``table`` (one block per resolver, one line per record type).
 
 Nothing here does I/O; the page's ``fetch`` is the transport.
 """
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from .dns import (
+from ..dnscheck.evaluate import (
     RESULT_LABELS,
     TIMEOUT,
     Expected,
@@ -45,9 +45,9 @@ from .dns import (
     make_query,
     normalize_domain,
 )
-from .errors import ChecklistError
-from .text import Text
-from .tools.forms import FORMS
+from ..errors import ChecklistError
+from ..text import Text
+from .forms import FORMS
 
 __all__ = [
     "CHECK_TYPES",
@@ -253,7 +253,7 @@ def _expected(params: Mapping[str, object]) -> tuple[Expected, dict[RecordType, 
         errors.insert(0, exc)
         expected = Expected()
     if len(errors) > 1:
-        from .webtools import _Errors  # the page protocol's "several fields at once" (webtools imports us lazily)
+        from . import _Errors  # the page protocol's "several fields at once" (the package imports us lazily)
 
         raise _Errors(tuple({e.field: e for e in reversed(errors)}.values())[::-1])
     if errors:
@@ -312,7 +312,7 @@ def _fetches(domain: str, resolvers: tuple[DohResolver, ...], types: tuple[Recor
 
 
 def _observation(raw: object, lang: str) -> Observation:
-    """One fetch result from the page → what :func:`checklist_app.dns.classify` takes."""
+    """One fetch result from the page → what :func:`checklist_app.dnscheck.evaluate.classify` takes."""
     missing = _MSG["missing"].ja if lang == "ja" else _MSG["missing"].en
     if raw is None:
         return missing
