@@ -28,6 +28,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from checklist_app.provider import PROVIDER, SAMPLE_LABEL
@@ -397,6 +399,24 @@ def on_config(config: Any) -> Any:
 
         raise PluginError(message)
     return config
+
+
+# Compiled theme templates are kept between builds, as Python keeps .pyc files: static-i18n builds once per language
+# and each build compiled ~40 Material templates from source (about a third of `mkdocs build`'s CPU time here).
+# Jinja's own cache checks each template's source checksum and its Jinja/Python version; `make clean` removes it.
+TEMPLATE_CACHE = Path(__file__).resolve().parent.parent / "build" / "jinja-cache"
+
+
+def on_env(env: jinja2.Environment, config: Any, files: Any) -> jinja2.Environment:
+    """Give the theme's environment the on-disk bytecode cache (``NC_BUILD_SPEEDUPS=0``: none; read-only: none)."""
+    if os.environ.get("NC_BUILD_SPEEDUPS", "1") == "0":
+        return env
+    try:
+        TEMPLATE_CACHE.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return env
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(TEMPLATE_CACHE))
+    return env
 
 
 def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
