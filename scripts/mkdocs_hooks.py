@@ -402,7 +402,7 @@ def on_config(config: Any) -> Any:
 
 
 # Compiled theme templates are kept between builds, as Python keeps .pyc files: static-i18n builds once per language
-# and each build compiled ~40 Material templates from source (about a third of `mkdocs build`'s CPU time here).
+# and each build compiled ~40 Material templates from source (about a fifth of `mkdocs build`'s CPU time here).
 # Jinja's own cache checks each template's source checksum and its Jinja/Python version; `make clean` removes it.
 TEMPLATE_CACHE = Path(__file__).resolve().parent.parent / "build" / "jinja-cache"
 

@@ -153,3 +153,16 @@ def test_example_placeholders_are_marked_as_samples(tool: str, tree: Callable[[s
             shown = control.attrs.get("placeholder", "")
             if any(str(v) in shown for v in samples):
                 assert ("サンプル値" if lang == "ja" else "sample value") in shown, (tool, lang, shown)
+
+
+def test_an_undeclared_or_unclosed_tool_form_fails_the_build(tmp_path: Path) -> None:
+    """``{{ tool_form.hots }}`` (no such form) and a form without ``{{ tool_form_end }}`` stop the build."""
+    from .test_hook import _tiny_site
+
+    rc, log, _ = _tiny_site(tmp_path / "a", {"index.md": "# x\n\n{{ tool_form.hots }}\n{{ tool_form_end }}\n"})
+    assert rc != 0 and "hots" in log
+    rc, log, _ = _tiny_site(tmp_path / "b", {"index.md": "# x\n\n{{ tool_form.hosts }}\n"})
+    assert rc != 0 and "tool_form_end" in log
+    rc, log, site = _tiny_site(tmp_path / "c", {"index.md": "# x\n\n{{ tool_form.hosts }}\n{{ tool_form_end }}\n"})
+    assert rc == 0, log
+    assert 'data-nc-tool="hosts"' in (site / "index.html").read_text(encoding="utf-8")
