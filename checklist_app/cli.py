@@ -2,10 +2,11 @@
 
 Every option's help reads "日本語 / English". Output is Japanese unless ``--lang en``; errors are shown in both
 languages unless ``--lang`` is given. Exit codes: 0 success, 2 bad input (the error on stderr, nothing on stdout,
-never a traceback); ``dnscheck`` also uses 1 for "not switched yet or mixed" (:func:`checklist_app.dnscheck.outcome`).
+never a traceback); ``dnscheck`` also uses 1 for "not switched yet or mixed"
+(:func:`checklist_app.dnscheck.transport.outcome`).
 
 The core takes no clock: this module passes today's date (hosts markers) and the current time (``.ics`` DTSTAMP).
-Only ``dnscheck`` touches the network, through :mod:`checklist_app.dnscheck` (CPython only).
+Only ``dnscheck`` touches the network, through :mod:`checklist_app.dnscheck.transport` (CPython only).
 """
 
 from __future__ import annotations
@@ -566,8 +567,8 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
 
 
 def _cmd_dnscheck(args: argparse.Namespace) -> int:
-    from .dns import RESULT_LABELS, Expected
-    from .dnscheck import DEFAULT_RESOLVERS, LOOPBACK_ONLY_ENV, outcome, parse_server, run_check
+    from .dnscheck.evaluate import RESULT_LABELS, Expected
+    from .dnscheck.transport import DEFAULT_RESOLVERS, LOOPBACK_ONLY_ENV, outcome, parse_server, run_check
 
     lang: Lang = args.lang
     code = lang or "ja"

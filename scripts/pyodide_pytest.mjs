@@ -209,8 +209,8 @@ import json
 import zipfile
 
 from checklist_app import browser as _browser
-from checklist_app import webdns as _webdns  # noqa: F401 - the DNS page's module
-from checklist_app.webtools import TOOLS as _TOOLS
+from checklist_app.tools import dnscheck as _webdns  # noqa: F401 - the DNS page's module
+from checklist_app.tools import TOOLS as _TOOLS
 
 _today = "2026-12-01"
 _samples = {

@@ -61,7 +61,7 @@ CSP = (
     "img-src 'self' data:; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
-# The DoH resolvers the DNS check page offers by default (checklist_app.webdns.DEFAULT_RESOLVERS): what a
+# The DoH resolvers the DNS check page offers by default (checklist_app.tools.dnscheck.DEFAULT_RESOLVERS): what a
 # production host adds to connect-src.
 DOH_ORIGINS = (
     "https://dns.google",

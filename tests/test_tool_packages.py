@@ -1,5 +1,8 @@
 """Each tool page names the wheels its tool needs (data-nc-packages on its form) and the browser loads only those.
 
+The forms are declared once (checklist_app/tools/forms.py; tests/site/test_tool_forms.py checks the built pages
+carry exactly that declaration).
+
 The tool is run in a fresh CPython in which every other pinned "site" distribution cannot be imported (a meta-path
 finder refuses their import names), so a form that forgets a wheel its tool imports fails here, not on a phone.
 """
@@ -15,11 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from checklist_app.tools.forms import FORMS
+
 pytestmark = pytest.mark.skipif(sys.platform == "emscripten", reason="no processes in Pyodide")
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_DISTRIBUTIONS = ("idna", "jpholiday", "icalendar", "python-dateutil", "tzdata", "dnspython")
-FORM = re.compile(r'<form class="nc-tool" data-nc-tool="(\w+)"(?: data-nc-packages="([^"]*)")?')
 TODAY = "2026-12-01"
 PARAMS = {
     "hosts": {"domain": "example.co.jp", "ip": ["133.0.0.1"], "os": "windows", "today": TODAY},
@@ -39,10 +43,10 @@ class Refuse(importlib.abc.MetaPathFinder):
 sys.meta_path.insert(0, Refuse())
 tool, params = sys.argv[2], json.loads(sys.argv[3])
 if tool == "dnscheck":
-    import checklist_app.webdns  # the first round needs the whole module; its imports are what counts
+    import checklist_app.tools.dnscheck  # the first round needs the whole module; its imports are what counts
     print(json.dumps({"ok": True}))
 else:
-    from checklist_app.webtools import run_tool
+    from checklist_app.tools import run_tool
     print(json.dumps(run_tool(tool, params, "en")))
 """
 
@@ -75,13 +79,8 @@ def _import_names(distribution: str) -> set[str]:
 
 
 def tool_forms() -> dict[str, set[str]]:
-    """tool -> the packages its forms name, over every tool page in both languages (they must agree)."""
-    found: dict[str, set[str]] = {}
-    for page in sorted((ROOT / "docs" / "tools").glob("*.md")):
-        for tool, packages in FORM.findall(page.read_text(encoding="utf-8")):
-            named = set((packages or "").split())
-            assert found.setdefault(tool, named) == named, f"{page.name}: {tool} names {named}, elsewhere {found[tool]}"
-    return found
+    """tool -> the packages its form names (data-nc-packages, from the forms' declaration)."""
+    return {tool: set(form.packages) for tool, form in FORMS.items()}
 
 
 def run_with_only(tool: str, allowed: set[str]) -> dict[str, object]:

@@ -223,9 +223,9 @@ async function start({ indexURL, packages, snapshot = true }) {
   // dependency of checklist-app: the checklist needs none, the hosts tool only idna (tests/test_tool_packages.py).
   const names = ["checklist-app", ...withDependencies(lock, extra).filter((name) => name !== "checklist-app")];
   const imports = ["checklist_app.browser"];
-  if (packages !== "checklist") imports.push("checklist_app.webtools");
+  if (packages !== "checklist") imports.push("checklist_app.tools");
   if (extra.includes("icalendar")) imports.push("checklist_app.schedule");
-  if (extra.includes("dnspython")) imports.push("checklist_app.webdns");
+  if (extra.includes("dnspython")) imports.push("checklist_app.tools.dnscheck");
   // The trimmed standard library (scripts/build_pyodide.py: only the audited modules; a module it lacks comes from
   // python_stdlib.zip through the fallback finder installed below). Its name carries its content hash.
   const stdlib = lock.nc_stdlib ? lock.nc_stdlib.file_name : null;

@@ -1,4 +1,4 @@
-"""The tool pages in Chromium: forms run checklist_app.webtools in the worker, fill outputs, offer files, prefill.
+"""The tool pages in Chromium: forms run checklist_app.tools in the worker, fill outputs, offer files, prefill.
 
 Written against the page protocol (docs/assets/app.js): outputs land in ``[data-nc-output=KEY]``, errors in the
 ``[data-nc-error-for=FIELD]`` slot beside the input, files behind ``[data-nc-download=KEY]`` links.

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from checklist_app.dns import TIMEOUT
-from checklist_app.dnscheck import Server, udp_transport
+from checklist_app.dnscheck.evaluate import TIMEOUT
+from checklist_app.dnscheck.transport import Server, udp_transport
 from checklist_app.provider import PROVIDER
 
 from .dnslab import ADDR, GIVEN_NS, NEW_NS, NEW_RECORDS, OLD_NS, OLD_RECORDS, DnsLab

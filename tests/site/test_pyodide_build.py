@@ -303,7 +303,7 @@ def test_every_lock_entry_names_its_import_names(lock: dict[str, Any]) -> None:
 def test_own_wheel_holds_a_compiled_module_for_every_source_module(runtime_dir: Path, lock: dict[str, Any]) -> None:
     """checklist_app ships byte-compiled (scripts/pyodide_compile.py): one unchecked-hash .pyc per module of the
     repo's package, no .py, and a RECORD whose hashes and sizes match every file (read back with zipfile)."""
-    sources = {f"checklist_app/{p.name}c" for p in (REPO / "checklist_app").glob("*.py")}
+    sources = {f"{p.relative_to(REPO).as_posix()}c" for p in (REPO / "checklist_app").rglob("*.py")}
     with zipfile.ZipFile(_own_wheel(runtime_dir, lock)) as wheel:
         names = wheel.namelist()
         assert {n for n in names if n.endswith((".py", ".pyc"))} == sources
@@ -460,7 +460,8 @@ const errors = [];
 await pyodide.loadPackage(["checklist-app", "dnspython"], { messageCallback: () => {}, errorCallback: (m) => errors.push(m) });
 console.log(pyodide.runPython(`
 import json
-from checklist_app import browser, webdns, schedule
+from checklist_app import browser, schedule
+from checklist_app.tools import dnscheck as webdns
 samples = {
     "hosts": {"domain": "example.co.jp", "ip": ["133.0.0.1"], "os": "windows", "today": "2026-12-01"},
     "mail": {"addresses": ["taro@example.co.jp"], "protocol": "pop", "client": "thunderbird", "today": "2026-12-01"},

@@ -1,4 +1,4 @@
-"""checklist_app.webtools: the browser tools' entry point (form values in, the page protocol's response out)."""
+"""checklist_app.tools: the browser tools' entry point (form values in, the page protocol's response out)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checklist_app import webtools
+from checklist_app import tools
 from checklist_app.mail import FIELD_LABELS
 from checklist_app.provider import PROVIDER
-from checklist_app.webtools import LINK_FIELDS, MAIL_FIELD_IDS, TOOLS, run_tool
+from checklist_app.tools import LINK_FIELDS, MAIL_FIELD_IDS, TOOLS, run_tool
 from tests.properties import MANY
 
 TODAY = "2026-12-01"
@@ -112,10 +112,10 @@ def test_a_tool_name_that_is_not_text_is_a_form_error(name: object) -> None:
 def test_an_unexpected_exception_becomes_a_form_error(monkeypatch: pytest.MonkeyPatch) -> None:
     """A bug inside a tool still reaches the page as a message, never as an exception."""
 
-    def broken(params: object, lang: str) -> webtools.ToolResult:
+    def broken(params: object, lang: str) -> tools.ToolResult:
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(webtools.TOOLS, "hosts", broken)
+    monkeypatch.setitem(tools.TOOLS, "hosts", broken)
     found = errors("hosts", HOSTS, "en")
     assert list(found) == ["_form"] and "RuntimeError" in found["_form"]
 
@@ -701,3 +701,10 @@ def test_hosts_output_lines_are_exactly_the_given_names(domain: str, ips: list[s
     assert all(len(n) == 1 for _, n in entries)
     assert {n[0] for _, n in entries} == set(outputs["names"].split("\n"))
     assert all(n[0] == outputs["domain_ascii"] or n[0].endswith("." + outputs["domain_ascii"]) for _, n in entries)
+
+
+def test_the_old_module_name_still_routes_to_the_tools() -> None:
+    """checklist_app.webtools (what browser.py imports until it names checklist_app.tools) is the same entry point."""
+    from checklist_app import webtools
+
+    assert webtools.run_tool is tools.run_tool

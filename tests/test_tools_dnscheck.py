@@ -1,4 +1,4 @@
-"""checklist_app.webdns: the in-browser DNS check's two rounds (DoH GET URLs out, real DNS responses in)."""
+"""checklist_app.tools.dnscheck: the in-browser DNS check's two rounds (DoH GET URLs out, real DNS responses in)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import dns.rrset
 import pytest
 
 from checklist_app.provider import PROVIDER
-from checklist_app.webdns import CHECK_TYPES, DEFAULT_RESOLVERS, MAX_RESOLVERS, parse_resolver
-from checklist_app.webtools import run_tool
+from checklist_app.tools import run_tool
+from checklist_app.tools.dnscheck import CHECK_TYPES, DEFAULT_RESOLVERS, MAX_RESOLVERS, parse_resolver
 
 DOMAIN = "customer.test"
 OLD_RES = "Old http://127.0.0.7/dns-query"

@@ -1,4 +1,4 @@
-"""checklist_app.dns: queries, DoH URLs, classification of real response messages, the verdict."""
+"""checklist_app.dnscheck.evaluate: queries, DoH URLs, classification of real response messages, the verdict."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checklist_app.dns import (
+from checklist_app.dnscheck.evaluate import (
     RECORD_TYPES,
     REFUSED_CONNECTION,
     TIMEOUT,
@@ -481,7 +481,7 @@ def soa_reply(zone: str = DOMAIN, *, aa: bool = True, section: str = "answer", r
 
 def test_zone_served_when_the_soa_is_the_domains() -> None:
     """An authoritative SOA of the domain itself: the server serves the zone."""
-    from checklist_app.dns import zone_problem
+    from checklist_app.dnscheck.evaluate import zone_problem
 
     assert zone_problem(DOMAIN, soa_reply()) is None
     assert zone_problem(DOMAIN, soa_reply().to_wire()) is None
@@ -499,7 +499,7 @@ def test_zone_served_when_the_soa_is_the_domains() -> None:
 )
 def test_zone_not_served_in_words(reply: object, words: str) -> None:
     """REFUSED, NXDOMAIN, another zone's SOA, no AA or no answer: the zone is not set up there, said in words."""
-    from checklist_app.dns import zone_problem
+    from checklist_app.dnscheck.evaluate import zone_problem
 
     problem = zone_problem(DOMAIN, reply)  # type: ignore[arg-type]
     assert problem is not None and words in problem.en and problem.ja
@@ -507,7 +507,7 @@ def test_zone_not_served_in_words(reply: object, words: str) -> None:
 
 def test_authoritative_values_only_from_authoritative_answers() -> None:
     """AA NOERROR gives the values (empty for no data); no AA, an error or a timeout gives None."""
-    from checklist_app.dns import authoritative_values
+    from checklist_app.dnscheck.evaluate import authoritative_values
 
     assert authoritative_values(DOMAIN, "MX", response("MX", "10 MX.Example.JP.", aa=True)) == ("10 mx.example.jp",)
     assert authoritative_values(DOMAIN, "AAAA", response("AAAA", aa=True)) == ()
@@ -518,7 +518,7 @@ def test_authoritative_values_only_from_authoritative_answers() -> None:
 
 def test_learn_old_from_resolvers_that_follow_the_old_delegation() -> None:
     """A resolver showing other NS than the new ones teaches the old values; one showing the new NS teaches none."""
-    from checklist_app.dns import learn_old
+    from checklist_app.dnscheck.evaluate import learn_old
 
     answers = {
         "stale": {"NS": response("NS", *OLD_NS), "A": response("A", "198.51.100.7"), "MX": TIMEOUT},

@@ -1,6 +1,6 @@
 """The in-browser DNS switch-over check (``/tools/dns-check/``): pure Python, the page does the asking.
 
-Two rounds through :func:`checklist_app.webtools.run_tool` (tool ``dnscheck``):
+Two rounds through :func:`checklist_app.tools.run_tool` (tool ``dnscheck``):
 
 1. The form's params (``domain``, ``resolvers`` — one DoH base URL per line, optionally preceded by a name —,
    the new values from the customer's Server Account Information: ``expect_a`` and ``expect_mx`` (required),
@@ -12,10 +12,10 @@ Two rounds through :func:`checklist_app.webtools.run_tool` (tool ``dnscheck``):
 2. The page fetches each URL (GET, ``Accept: application/dns-message``, no other header: no CORS preflight) and
    calls again with the same params plus ``state`` and ``responses`` = ``{key: {"status": N, "body_b64": "..."}}``
    or ``{key: {"error": "timeout" | "network"}}``. The old values are learnt from the resolvers that still show
-   another delegation (:func:`checklist_app.dns.learn_old`), and the bodies go to
-   :func:`checklist_app.dns.evaluate` (every server a ``"resolver"``) — the CLI's classification. The answer is the
-   usual ``outputs``: ``verdict``, ``next``, ``summary``, ``values`` (the new and old values and where they came
-   from) and a plain-text ``table`` (one block per resolver, one line per record type).
+   another delegation (:func:`checklist_app.dnscheck.evaluate.learn_old`), and the bodies go to
+   :func:`checklist_app.dnscheck.evaluate.evaluate` (every server a ``"resolver"``) — the CLI's classification. The
+   answer is the usual ``outputs``: ``verdict``, ``next``, ``summary``, ``values`` (the new and old values and where
+   they came from) and a plain-text ``table`` (one block per resolver, one line per record type).
 
 Nothing here does I/O; the page's ``fetch`` is the transport.
 """
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from .dns import (
+from ..dnscheck.evaluate import (
     RESULT_LABELS,
     TIMEOUT,
     Expected,
@@ -45,8 +45,9 @@ from .dns import (
     make_query,
     normalize_domain,
 )
-from .errors import ChecklistError
-from .text import Text
+from ..errors import ChecklistError
+from ..text import Text
+from .forms import FORMS
 
 __all__ = [
     "CHECK_TYPES",
@@ -139,19 +140,13 @@ _MSG: Final[dict[str, Text]] = {
     "no_verdict": Text("判定できません", "cannot tell"),
     "checking": Text("確認中…", "Checking…"),
 }
-_WHAT: Final[dict[str, Text]] = {
-    "domain": Text("ドメイン名", "the domain name"),
-    "resolvers": Text("DoH サーバ", "the DoH resolvers"),
-    "expect_ns": Text("新しいネームサーバ", "the new name servers"),
-    "expect_a": Text("新しい IPv4 アドレス", "the new IPv4 addresses"),
-    "expect_aaaa": Text("新しい IPv6 アドレス", "the new IPv6 addresses"),
-    "expect_mx": Text("新しいメールサーバ（MX）", "the new mail servers (MX)"),
-}
+# The page's form, declared once (tools/forms.py): only its fields are read, errors name them with its words.
+_DECLARED: Final = FORMS["dnscheck"]
 _EXPECT_FIELDS: Final = ("expect_ns", "expect_a", "expect_aaaa", "expect_mx")
 
 
 def _error(key: str, field: str, **values: str) -> ChecklistError:
-    what = _WHAT.get(field, Text(field, field))
+    what = _DECLARED.field(field).what
     msg = _MSG[key]
     return ChecklistError(field, msg.ja.format(what=what.ja, **values), msg.en.format(what=what.en, **values))
 
@@ -160,7 +155,7 @@ def _error(key: str, field: str, **values: str) -> ChecklistError:
 
 
 def _text(params: Mapping[str, object], field: str) -> str | None:
-    value = params.get(field)
+    value = params.get(_DECLARED.field(field).name)
     if value is None:
         return None
     if not isinstance(value, str):
@@ -169,7 +164,7 @@ def _text(params: Mapping[str, object], field: str) -> str | None:
 
 
 def _items(params: Mapping[str, object], field: str) -> list[str]:
-    value = params.get(field)
+    value = params.get(_DECLARED.field(field).name)
     if value is None:
         return []
     if isinstance(value, str):
@@ -258,7 +253,7 @@ def _expected(params: Mapping[str, object]) -> tuple[Expected, dict[RecordType, 
         errors.insert(0, exc)
         expected = Expected()
     if len(errors) > 1:
-        from .webtools import _Errors  # the page protocol's "several fields at once" (webtools imports us lazily)
+        from . import _Errors  # the page protocol's "several fields at once" (the package imports us lazily)
 
         raise _Errors(tuple({e.field: e for e in reversed(errors)}.values())[::-1])
     if errors:
@@ -317,7 +312,7 @@ def _fetches(domain: str, resolvers: tuple[DohResolver, ...], types: tuple[Recor
 
 
 def _observation(raw: object, lang: str) -> Observation:
-    """One fetch result from the page → what :func:`checklist_app.dns.classify` takes."""
+    """One fetch result from the page → what :func:`checklist_app.dnscheck.evaluate.classify` takes."""
     missing = _MSG["missing"].ja if lang == "ja" else _MSG["missing"].en
     if raw is None:
         return missing
@@ -393,7 +388,7 @@ def run_dnscheck(params: Mapping[str, object], lang: str = "ja") -> dict[str, An
     language = "en" if lang == "en" else "ja"
     plan = _plan(params)
     domain, resolvers, state = plan.domain, plan.resolvers, plan.state
-    consent = params.get("consent") is True
+    consent = params.get(_DECLARED.field("consent").name) is True
     if not consent:
         # Refuse to build any request: the page sends nothing until the reader agrees.
         prompt = _MSG["consent"]

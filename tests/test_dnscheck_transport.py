@@ -1,4 +1,5 @@
-"""checklist_app.dnscheck without a network: server parsing, the delegation, the orchestration and the exit codes.
+"""checklist_app.dnscheck.transport (the CLI's), without a network: server parsing, the delegation, the orchestration
+and the exit codes.
 
 A fake transport plays the DNS world from real dnspython messages, so every test here also runs inside Pyodide
 (where the checks run one after another instead of in threads). The real servers are in tests/dns/.
@@ -20,8 +21,8 @@ import dns.rdatatype
 import dns.rrset
 import pytest
 
-from checklist_app.dns import TIMEOUT, Expected, Observation
-from checklist_app.dnscheck import (
+from checklist_app.dnscheck.evaluate import TIMEOUT, Expected, Observation
+from checklist_app.dnscheck.transport import (
     DEFAULT_RESOLVERS,
     CheckResult,
     Server,

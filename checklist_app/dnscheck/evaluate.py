@@ -38,9 +38,9 @@ import dns.rdatatype
 import dns.rrset
 import idna
 
-from .errors import ChecklistError
-from .provider import PROVIDER
-from .text import Text
+from ..errors import ChecklistError
+from ..provider import PROVIDER
+from ..text import Text
 
 __all__ = [
     "DEFAULT_EDNS_PAYLOAD",

@@ -1,4 +1,4 @@
-"""The staff CLI's DNS transport: ask real servers over UDP/TCP and hand the answers to :mod:`checklist_app.dns`.
+"""The staff CLI's DNS transport: ask real servers over UDP/TCP and hand the answers to :mod:`.evaluate`.
 
 This is the only module next to the core that does network I/O, and it is **CPython-only**: raw sockets
 (``dns.query``) and threads do not exist in the browser, where the DoH page does the asking instead. The module still
@@ -36,7 +36,9 @@ import dns.message
 import dns.name
 import dns.rdatatype
 
-from .dns import (
+from ..errors import ChecklistError
+from ..text import Text
+from .evaluate import (
     RECORD_TYPES,
     TIMEOUT,
     Expected,
@@ -49,10 +51,8 @@ from .dns import (
     evaluate,
     zone_problem,
 )
-from .dns import REFUSED_CONNECTION as _REFUSED_CONNECTION
-from .dns import normalize_domain as _normalize_domain
-from .errors import ChecklistError
-from .text import Text
+from .evaluate import REFUSED_CONNECTION as _REFUSED_CONNECTION
+from .evaluate import normalize_domain as _normalize_domain
 
 __all__ = [
     "DEFAULT_RESOLVERS",
