@@ -25,7 +25,7 @@ Ops (all answer ``{"ok": true, ...}`` or ``{"ok": false, "errors": [{"field", "m
 ``export`` ``{"stored", "id": id | null, "today"}``
     ``{"filename", "text", "mime"}`` of an export file for one migration or all of them.
 ``tool`` ``{"tool", "params", "lang"}``
-    Routed to :func:`checklist_app.webtools.run_tool`.
+    Routed to :func:`checklist_app.tools.run_tool`.
 
 Actions (``"type"``): ``add`` (domain, label), ``rename`` (id, domain?, label?), ``delete`` (id; its result
 carries ``undo``), ``restore`` (migration, index, was_active), ``select`` (id), ``done`` (id, item, done),
@@ -314,11 +314,11 @@ def _op_export(request: dict[str, Any], lang: str) -> dict[str, Any]:
 
 def _op_tool(request: dict[str, Any], lang: str) -> dict[str, Any]:
     try:
-        webtools = importlib.import_module(f"{__package__}.webtools")
+        tools = importlib.import_module(f"{__package__}.tools")
     except ImportError:
         return _failure("no_tools", lang)
     params = request.get("params")
-    result: dict[str, Any] = webtools.run_tool(request.get("tool"), params if isinstance(params, dict) else {}, lang)
+    result: dict[str, Any] = tools.run_tool(request.get("tool"), params if isinstance(params, dict) else {}, lang)
     return result
 
 

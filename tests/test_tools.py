@@ -701,10 +701,3 @@ def test_hosts_output_lines_are_exactly_the_given_names(domain: str, ips: list[s
     assert all(len(n) == 1 for _, n in entries)
     assert {n[0] for _, n in entries} == set(outputs["names"].split("\n"))
     assert all(n[0] == outputs["domain_ascii"] or n[0].endswith("." + outputs["domain_ascii"]) for _, n in entries)
-
-
-def test_the_old_module_name_still_routes_to_the_tools() -> None:
-    """checklist_app.webtools (what browser.py imports until it names checklist_app.tools) is the same entry point."""
-    from checklist_app import webtools
-
-    assert webtools.run_tool is tools.run_tool
