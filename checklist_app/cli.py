@@ -279,10 +279,10 @@ def _build_parser() -> argparse.ArgumentParser:
         help="DNS 切り替えの確認（実際の DNS サーバへ問い合わせます） / DNS switch-over check (queries real servers)",
         description="親ゾーン・新旧のネームサーバ・リゾルバに問い合わせ、新しい値に切り替わったかを判定します。"
         "新しい値 = 新しいネームサーバの応答、旧の値 = 旧ネームサーバの応答。"
-        "終了コード 0 = すべて切替完了、1 = 未切替・伝播中、2 = エラー・新しいゾーンが未設定 / asks the parent zone, "
-        "the new and old name servers and resolvers whether the domain has moved: new values are what the new name "
-        "servers answer, old values what the old ones answer. Exit 0 switched everywhere, 1 not yet or mixed, "
-        "2 error or the new zone is not set up",
+        "終了コード 0 = すべて切替完了、1 = 未切替・伝播中・新しい値と不一致、2 = エラー・新しいゾーンが未設定 / asks "
+        "the parent zone, the new and old name servers and resolvers whether the domain has moved: new values are "
+        "what the new name servers answer, old values what the old ones answer. Exit 0 switched everywhere, 1 not "
+        "yet, mixed or differing from the new values, 2 error or the new zone is not set up",
     )
     dnscheck.add_argument("domain", metavar="DOMAIN", help="ドメイン名（日本語ドメイン可） / domain name (IDN allowed)")
     dnscheck.add_argument(
@@ -300,7 +300,14 @@ def _build_parser() -> argparse.ArgumentParser:
         "default: found through the first resolver)",
     )
     for kind, default, example in (
-        ("ns", Text("弊社のネームサーバ", "Net-com's name servers"), "ns1.example.jp"),
+        (
+            "ns",
+            Text(
+                "弊社のネームサーバ。provider.toml の値がサンプル値の間は省略できません",
+                "Net-com's name servers; required while provider.toml holds sample values",
+            ),
+            "ns1.example.jp",
+        ),
         ("a", Text("新しいネームサーバの応答", "what the new name servers answer"), "192.0.2.10"),
         ("aaaa", Text("新しいネームサーバの応答", "what the new name servers answer"), "2001:db8:1::10"),
         ("mx", Text("新しいネームサーバの応答", "what the new name servers answer"), "10 mail.example.jp"),

@@ -1,7 +1,8 @@
 """checklist_app.cli: the staff CLI's hosts, mail and schedule commands, its help, errors and exit codes.
 
 Run through ``main(argv)`` with pytest's output capture, so they also run inside Pyodide; two tests start
-``python -m checklist_app`` as a real process (CPython only). dnscheck runs against real servers in tests/dns/.
+``python -m checklist_app`` as a real process (CPython only). dnscheck runs against real servers in tests/dns/; here
+only its use of provider.toml's name servers, with a fake DNS world in place of the network.
 """
 
 from __future__ import annotations
@@ -356,6 +357,64 @@ def test_dnscheck_expectation_help_gives_examples_not_defaults() -> None:
         assert "default: what the new name servers answer" in text
         for example in (PROVIDER.web_ipv4_example, PROVIDER.web_ipv6_example, PROVIDER.mail_host_example):
             assert example not in text
+
+
+# --- dnscheck and provider.toml's name servers (no network: a fake DNS world stands in for the transport) --------
+
+
+def _dnscheck_world(monkeypatch: pytest.MonkeyPatch, provider_toml: str) -> tuple[object, tuple[str, ...]]:
+    """provider.toml read from ``provider_toml``, and the CLI's transport replaced by the fake world of
+    tests/test_dnscheck_transport.py (customer.test switched to that provider's name servers everywhere)."""
+    from checklist_app.dnscheck import evaluate, transport
+    from checklist_app.provider import parse_provider
+    from tests.test_dnscheck_transport import world
+
+    provider = parse_provider(provider_toml)
+    monkeypatch.setattr(evaluate, "PROVIDER", provider)
+    fake = world("new", "new", "new", new_ns=provider.nameservers)
+    monkeypatch.setattr(transport, "udp_transport", fake)
+    return fake, provider.nameservers
+
+
+DNSCHECK_LAB = ["dnscheck", "customer.test", "--resolver", "127.0.0.5", "--resolver", "127.0.0.6"]
+DNSCHECK_LAB += ["--parent", "127.0.0.2", "--loopback-only"]
+
+
+def test_dnscheck_refuses_sample_name_servers_naming_expect_ns(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`dnscheck DOMAIN` while provider.toml's name servers are samples: exit 2, nothing sent, nothing on stdout, and a
+    message in both languages naming --expect-ns and saying that the provider's values are samples."""
+    from tests.test_provider import example_toml
+
+    fake, samples = _dnscheck_world(monkeypatch, example_toml())
+    code, out, err = run(capsys, *DNSCHECK_LAB)
+    assert (code, out) == (2, "")
+    assert fake.calls == []  # type: ignore[attr-defined]
+    ja, en = err.splitlines()
+    assert ja.startswith("エラー: （expect_ns）") and "--expect-ns" in ja and "サンプル値" in ja
+    assert en.startswith("Error: (expect_ns)") and "--expect-ns" in en and "sample values" in en
+    assert all(n in ja and n in en for n in samples)
+    # With --expect-ns the same call runs (the lab's way): any names given are used as they are.
+    code, out, err = run(capsys, *DNSCHECK_LAB, "--expect-ns", samples[0], "--expect-ns", samples[1])
+    assert (code, err) == (0, "") and "判定: 切替完了" in out
+
+
+def test_dnscheck_uses_real_provider_name_servers_by_default(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once provider.toml holds real name servers, `dnscheck DOMAIN` needs nothing else: they are the new NS."""
+    from tests.test_provider import real_toml
+
+    _fake, names = _dnscheck_world(monkeypatch, real_toml())
+    code, out, err = run(capsys, *DNSCHECK_LAB, "--json")
+    data = json.loads(out)
+    assert (code, err, data["status"]) == (0, "", "switched")
+    assert data["expected"]["NS"] == list(names) and data["expected_source"]["NS"] == "provider"
+    assert [s["name"] for s in data["new_servers"]] == list(names)
+    code, out, err = run(capsys, *DNSCHECK_LAB)
+    assert (code, err) == (0, "")
+    assert f"■ NS  新: {', '.join(names)}（弊社のネームサーバ）" in out
 
 
 @pytest.mark.parametrize("command", ["hosts", "mail", "schedule", "dnscheck"])

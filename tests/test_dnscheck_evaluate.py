@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from checklist_app.dnscheck import evaluate as evaluate_module
 from checklist_app.dnscheck.evaluate import (
     RECORD_TYPES,
     REFUSED_CONNECTION,
@@ -28,10 +29,12 @@ from checklist_app.dnscheck.evaluate import (
     evaluate,
     make_query,
     normalize_domain,
+    provider_nameservers,
 )
 from checklist_app.errors import ChecklistError
-from checklist_app.provider import PROVIDER
+from checklist_app.provider import parse_provider
 from tests.properties import MANY
+from tests.test_provider import example_toml, real_toml, with_values
 
 DOMAIN = "example.jp"
 NEW_NS = ("ns1.net-com.example.", "ns2.net-com.example.")
@@ -39,6 +42,11 @@ OLD_NS = ("ns1.oldhost.example.", "ns2.oldhost.example.")
 OLD = Expected(ns=OLD_NS, a=("198.51.100.7",), aaaa=("2001:db8:1::7",), mx=("mail.oldhost.example",))
 # The customer's own new values (from their Server Account Information): never the provider's example values.
 NEW = Expected(ns=NEW_NS, a=("198.51.100.20",), aaaa=("2001:db8:2::20",), mx=("mail02.net-com.example",))
+# Only the new name servers, given (as --expect-ns or the page's field give them).
+NS_ONLY = Expected(ns=NEW_NS)
+# provider.toml with sample values (as shipped) and with real ones (tests/test_provider.py builds both).
+SAMPLE_PROVIDER = parse_provider(example_toml())
+REAL_PROVIDER = parse_provider(real_toml())
 
 
 def response(
@@ -154,12 +162,33 @@ def test_doh_url_rejects_bad_base(base: str) -> None:
 # ----- Expected -----
 
 
-def test_expected_defaults_hold_no_example_value() -> None:
-    """Expected() holds only the provider's name servers: no example address or mail host is ever expected."""
+def test_expected_defaults_hold_no_example_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Expected() holds nothing while provider.toml holds samples (its example name servers are never expected)."""
+    monkeypatch.setattr(evaluate_module, "PROVIDER", SAMPLE_PROVIDER)
+    assert provider_nameservers() == ()
     expected = Expected()
-    assert expected.ns == PROVIDER.nameservers
+    assert (expected.ns, expected.a, expected.aaaa, expected.mx, expected.txt) == ((), (), (), (), ())
+    assert expected.record_types() == ()
+    with pytest.raises(ChecklistError) as err:
+        classify(DOMAIN, "NS", response("NS", *SAMPLE_PROVIDER.nameservers))
+    assert err.value.field == "expect_ns"
+
+
+def test_expected_defaults_to_real_provider_name_servers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once provider.toml holds real name servers, Expected() holds them (and only them): NS is judged against them."""
+    monkeypatch.setattr(evaluate_module, "PROVIDER", REAL_PROVIDER)
+    assert provider_nameservers() == REAL_PROVIDER.nameservers
+    expected = Expected()
+    assert expected.ns == REAL_PROVIDER.nameservers
     assert (expected.a, expected.aaaa, expected.mx, expected.txt) == ((), (), (), ())
-    assert expected.record_types() == ("NS",)
+    assert classify(DOMAIN, "NS", response("NS", *(f"{n}." for n in REAL_PROVIDER.nameservers))).code == "new"
+
+
+def test_one_sample_name_server_is_enough_to_refuse_them_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A provider.toml with one real and one example name server gives no default: never a half-sample expectation."""
+    mixed = parse_provider(with_values({"nameservers": '["ns1.net-com.co.jp", "ns2.net-com.example"]'}))
+    monkeypatch.setattr(evaluate_module, "PROVIDER", mixed)
+    assert provider_nameservers() == () and Expected().ns == ()
 
 
 def test_expected_with_values_replaces_one_type() -> None:
@@ -418,22 +447,40 @@ def test_verdict_not_switched() -> None:
 def test_verdict_propagating_across_resolvers() -> None:
     """One resolver new and another old gives 伝播中 (propagating)."""
     answers = {"r1": {"NS": response("NS", *NEW_NS)}, "r2": {"NS": response("NS", *OLD_NS)}}
-    report = evaluate(DOMAIN, answers, old=OLD)
+    report = evaluate(DOMAIN, answers, expected=NS_ONLY, old=OLD)
     assert report.verdict == "propagating"
     assert "do not delete the old account" in report.next_step.en
 
 
 def test_verdict_propagating_when_mixed() -> None:
     """A single mixed answer gives propagating."""
-    report = evaluate(DOMAIN, {"r1": {"NS": response("NS", NEW_NS[0], OLD_NS[0])}}, old=OLD)
+    report = evaluate(DOMAIN, {"r1": {"NS": response("NS", NEW_NS[0], OLD_NS[0])}}, expected=NS_ONLY, old=OLD)
     assert report.verdict == "propagating"
 
 
-def test_verdict_never_switched_with_an_other_answer() -> None:
-    """New everywhere but one 不一致 answer: not 切替完了 but 伝播中, and the next step counts it."""
+def test_verdict_differs_when_new_and_other_with_nothing_old() -> None:
+    """New everywhere but one 不一致 answer and nothing old: not 切替完了 nor 伝播中 but 新しい値と不一致 (differs),
+    whose next step does not tell the reader to wait (waiting will not fix a wrong value)."""
     answers = {"r1": {"NS": response("NS", *NEW_NS)}, "r2": {"NS": response("NS", "ns.third.example.")}}
-    report = evaluate(DOMAIN, answers, old=OLD)
+    report = evaluate(DOMAIN, answers, expected=NS_ONLY, old=OLD)
     assert [r.code for r in report.results] == ["new", "other"]
+    assert report.verdict == "differs"
+    assert report.verdict_label is not None
+    assert (report.verdict_label.ja, report.verdict_label.en) == ("新しい値と不一致", "differs from the new values")
+    assert "Waiting will not necessarily fix this" in report.next_step.en
+    assert "待っても直るとは限りません" in report.next_step.ja
+    assert "propagation" not in report.next_step.en and "プロパゲーション" not in report.next_step.ja
+    assert report.to_dict()["verdict"] == "differs"
+
+
+def test_verdict_propagating_when_old_is_seen_beside_other() -> None:
+    """New, old and 不一致 answers together: still 伝播中 (old values are going away), and the 不一致 are counted."""
+    answers = {
+        "r1": {"NS": response("NS", *NEW_NS)},
+        "r2": {"NS": response("NS", *OLD_NS)},
+        "r3": {"NS": response("NS", "ns.third.example.")},
+    }
+    report = evaluate(DOMAIN, answers, expected=NS_ONLY, old=OLD)
     assert report.verdict == "propagating"
     assert "1 checks returned values that are neither" in report.next_step.en
 
@@ -448,21 +495,33 @@ def test_verdict_none_when_only_other_answers() -> None:
 def test_parent_still_old_means_not_switched() -> None:
     """The parent still delegating to the old servers gives 未切替 even if a resolver already shows new."""
     answers = {"p": {"NS": response("NS", authority=OLD_NS)}, "r1": {"NS": response("NS", *NEW_NS)}}
-    report = evaluate(DOMAIN, answers, old=OLD, roles={"p": "parent"})
+    report = evaluate(DOMAIN, answers, expected=NS_ONLY, old=OLD, roles={"p": "parent"})
     assert report.verdict == "not_switched"
 
 
-def test_sources_default_and_json() -> None:
-    """expected_source: the provider's NS is "provider", typed values "given"; old values are in the JSON."""
+def test_sources_default_and_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    """expected_source: the provider's (real) NS is "provider", typed values "given"; old values are in the JSON."""
+    monkeypatch.setattr(evaluate_module, "PROVIDER", REAL_PROVIDER)
     report = evaluate(DOMAIN, {"r1": {"NS": TIMEOUT}}, expected=Expected(a=("198.51.100.20",)), old=OLD)
     data = report.to_dict()
     assert data["expected_source"] == {"NS": "provider", "A": "given"}
+    assert data["expected"]["NS"] == list(REAL_PROVIDER.nameservers)
     assert data["old"]["NS"] == ["ns1.oldhost.example", "ns2.oldhost.example"]
+    given = evaluate(DOMAIN, {"r1": {"NS": TIMEOUT}}, expected=NEW).to_dict()
+    assert given["expected_source"]["NS"] == "given"
     learnt = evaluate(DOMAIN, {"r1": {"A": TIMEOUT}}, expected=NEW, sources={"A": "new_authoritative"})
     assert learnt.to_dict()["expected_source"]["A"] == "new_authoritative"
     with pytest.raises(ChecklistError) as err:
-        evaluate(DOMAIN, {}, sources={"NS": "example"})
+        evaluate(DOMAIN, {}, expected=NS_ONLY, sources={"NS": "example"})
     assert err.value.field == "sources"
+
+
+def test_sample_provider_name_servers_judge_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With sample name servers in provider.toml and none given, NS answers are not judged (never against a sample)."""
+    monkeypatch.setattr(evaluate_module, "PROVIDER", SAMPLE_PROVIDER)
+    sample_ns = tuple(f"{n}." for n in SAMPLE_PROVIDER.nameservers)
+    report = evaluate(DOMAIN, {"r1": {"NS": response("NS", *sample_ns)}})
+    assert report.results == () and report.verdict is None and "NS" not in report.to_dict()["expected_source"]
 
 
 # ----- zone_problem, authoritative_values, learn_old -----
@@ -531,14 +590,16 @@ def test_learn_old_from_resolvers_that_follow_the_old_delegation() -> None:
 
 def test_verdict_none_when_nothing_answered() -> None:
     """Only timeouts and errors give no verdict and tell the reader to check name and network."""
-    report = evaluate(DOMAIN, {"r1": {"NS": TIMEOUT}, "r2": {"NS": response("NS", rcode=dns.rcode.SERVFAIL)}})
+    report = evaluate(
+        DOMAIN, {"r1": {"NS": TIMEOUT}, "r2": {"NS": response("NS", rcode=dns.rcode.SERVFAIL)}}, expected=NS_ONLY
+    )
     assert report.verdict is None and not report.answered
     assert "network" in report.next_step.en
 
 
 def test_errors_do_not_hide_verdict_but_are_counted() -> None:
     """A timeout next to new answers keeps switched and mentions the problem in the next step."""
-    report = evaluate(DOMAIN, {"r1": {"NS": response("NS", *NEW_NS)}, "r2": {"NS": TIMEOUT}})
+    report = evaluate(DOMAIN, {"r1": {"NS": response("NS", *NEW_NS)}, "r2": {"NS": TIMEOUT}}, expected=NS_ONLY)
     assert report.verdict == "switched"
     assert "1 checks gave an error or no answer" in report.next_step.en
 
@@ -549,13 +610,14 @@ def test_lame_mentioned_in_next_step() -> None:
         DOMAIN,
         {"ns1": {"NS": response("NS", *NEW_NS, aa=True)}, "ns2": {"NS": response("NS", rcode=dns.rcode.REFUSED)}},
         roles={"ns1": "authoritative", "ns2": "authoritative"},
+        expected=NS_ONLY,
     )
     assert "lame delegation" in report.next_step.en
 
 
 def test_types_without_expected_values_skipped() -> None:
     """TXT answers are not judged when no TXT value is expected."""
-    report = evaluate(DOMAIN, {"r1": {"NS": response("NS", *NEW_NS), "TXT": response("TXT", '"x"')}})
+    report = evaluate(DOMAIN, {"r1": {"NS": response("NS", *NEW_NS), "TXT": response("TXT", '"x"')}}, expected=NS_ONLY)
     assert [r.rdtype for r in report.results] == ["NS"]
 
 
@@ -568,7 +630,7 @@ def test_results_ordered_by_server_then_type() -> None:
 def test_idn_domain_report() -> None:
     """An IDN domain is checked under its punycode name and shown in Unicode."""
     name = "xn--wgv71a119e.jp"
-    report = evaluate("日本語.jp", {"r1": {"NS": response("NS", *NEW_NS, name=name)}})
+    report = evaluate("日本語.jp", {"r1": {"NS": response("NS", *NEW_NS, name=name)}}, expected=NS_ONLY)
     assert (report.domain, report.domain_display, report.verdict) == (name, "日本語.jp", "switched")
 
 
@@ -581,7 +643,7 @@ def test_unknown_rdtype_key_rejected() -> None:
 
 def test_report_to_dict_is_json() -> None:
     """to_dict gives JSON-ready data with ASCII codes and bilingual labels."""
-    report = evaluate(DOMAIN, {"r1": {"NS": response("NS", *NEW_NS)}, "r2": {"NS": TIMEOUT}}, old=OLD)
+    report = evaluate(DOMAIN, {"r1": {"NS": response("NS", *NEW_NS)}, "r2": {"NS": TIMEOUT}}, expected=NS_ONLY, old=OLD)
     data = json.loads(json.dumps(report.to_dict()))
     assert data["verdict"] == "switched"
     assert data["verdict_label"] == {"ja": "切替完了", "en": "switched"}
@@ -622,16 +684,25 @@ names = st.sampled_from(["ns1.net-com.example.", "ns2.net-com.example.", "ns1.ol
     as_wire=st.booleans(),
 )
 def test_property_verdict_matches_codes(per_server: list[list[str]], as_wire: bool) -> None:
-    """switched iff all judged are new, not_switched iff all old (besides 不一致), None iff only 不一致 or nothing."""
+    """switched iff all judged are new, not_switched iff all old (besides 不一致), differs iff new and 不一致 only, None
+    iff only 不一致 or nothing."""
     answers: dict[str, dict[str, object]] = {}
     for i, ns in enumerate(per_server):
         message, wire = _ns_response(tuple(ns))
         answers[f"r{i}"] = {"NS": wire if as_wire else message}
-    report = evaluate(DOMAIN, answers, old=OLD)  # type: ignore[arg-type]
+    report = evaluate(DOMAIN, answers, expected=NS_ONLY, old=OLD)  # type: ignore[arg-type]
     codes = {r.code for r in report.results} - {"no_answer"}
     core = codes - {"other"}
     expected_verdict = (
-        None if not core else "switched" if codes == {"new"} else "not_switched" if core == {"old"} else "propagating"
+        None
+        if not core
+        else "switched"
+        if codes == {"new"}
+        else "not_switched"
+        if core == {"old"}
+        else "differs"
+        if codes == {"new", "other"}
+        else "propagating"
     )
     assert report.verdict == expected_verdict
     for result, ns in zip(report.results, per_server, strict=True):

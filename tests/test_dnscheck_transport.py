@@ -21,6 +21,7 @@ import dns.rdatatype
 import dns.rrset
 import pytest
 
+from checklist_app.dnscheck import evaluate as evaluate_module
 from checklist_app.dnscheck.evaluate import TIMEOUT, Expected, Observation
 from checklist_app.dnscheck.transport import (
     DEFAULT_RESOLVERS,
@@ -32,19 +33,26 @@ from checklist_app.dnscheck.transport import (
     run_check,
 )
 from checklist_app.errors import ChecklistError
-from checklist_app.provider import PROVIDER
+from checklist_app.provider import PROVIDER, parse_provider
+from tests.test_provider import example_toml, real_toml
 
 DOMAIN = "customer.test"
 PARENT = Server("127.0.0.2")
 RESOLVER_A = Server("127.0.0.5")
 RESOLVER_B = Server("127.0.0.6")
 OLD_NS = ("ns1.oldhost.example", "ns2.oldhost.example")
-NEW_NS = PROVIDER.nameservers
+# The new provider's name servers here: names of the tests' own, passed explicitly (never provider.toml's).
+NEW_NS = ("ns1.newhost.example", "ns2.newhost.example")
+# What a provider.toml with Net-com's real values names (tests/test_provider.py's REAL_VALUES) and with samples: never
+# resolved, the fake world below answers for them (world(new_ns=…)).
+REAL_PROVIDER = parse_provider(real_toml())
+SAMPLE_PROVIDER = parse_provider(example_toml())
+REAL_NS = REAL_PROVIDER.nameservers
 ADDRESSES = {
     "ns1.oldhost.example": "127.0.0.3",
     "ns2.oldhost.example": "127.0.0.13",
-    NEW_NS[0]: "127.0.0.4",
-    NEW_NS[1]: "127.0.0.14",
+    **{names[0]: "127.0.0.4" for names in (NEW_NS, REAL_NS, SAMPLE_PROVIDER.nameservers)},
+    **{names[1]: "127.0.0.14" for names in (NEW_NS, REAL_NS, SAMPLE_PROVIDER.nameservers)},
     "a.nic.test": "127.0.0.2",
 }
 OLD_DATA = {
@@ -145,25 +153,38 @@ class World:
         return [(n, t, rd) for a, n, t, rd in self.calls if a == address]
 
 
-def world(delegation: str = "old", resolver_a: str = "old", resolver_b: str = "old", glue: bool = False) -> World:
-    """customer.test delegated to the old or new provider; each resolver seeing old or new data."""
+def world(
+    delegation: str = "old",
+    resolver_a: str = "old",
+    resolver_b: str = "old",
+    glue: bool = False,
+    new_ns: tuple[str, ...] = NEW_NS,
+) -> World:
+    """customer.test delegated to the old or new provider (whose servers are named ``new_ns``); each resolver seeing
+    old or new data."""
     w = World()
-    ns = OLD_NS if delegation == "old" else NEW_NS
+    new_data = {**NEW_DATA, "NS": [f"{n}." for n in new_ns]}
+    ns = OLD_NS if delegation == "old" else new_ns
     w.add(PARENT.address, DOMAIN, "NS", referral(ns, {n: ADDRESSES[n] for n in ns} if glue else None))
-    for host in (*OLD_NS, *NEW_NS):
-        w.serve(ADDRESSES[host], DOMAIN, OLD_DATA if host in OLD_NS else NEW_DATA)
+    for host in (*OLD_NS, *new_ns):
+        w.serve(ADDRESSES[host], DOMAIN, OLD_DATA if host in OLD_NS else new_data)
         w.add(ADDRESSES[host], DOMAIN, "SOA", answer("SOA", [soa(host)]))
     for resolver, state in ((RESOLVER_A, resolver_a), (RESOLVER_B, resolver_b)):
-        w.serve(resolver.address, DOMAIN, OLD_DATA if state == "old" else NEW_DATA)
-        for host in (*OLD_NS, *NEW_NS):
+        w.serve(resolver.address, DOMAIN, OLD_DATA if state == "old" else new_data)
+        for host in (*OLD_NS, *new_ns):
             w.add(resolver.address, host, "A", answer("A", [ADDRESSES[host]], aa=False))
             w.add(resolver.address, host, "AAAA", answer("AAAA", [], aa=False))
     return w
 
 
 def check(w: World, **kwargs: Any) -> CheckResult:
-    """run_check against the fake world with the lab-like defaults."""
-    options: dict[str, Any] = {"resolvers": (RESOLVER_A, RESOLVER_B), "parents": (PARENT,), "transport": w}
+    """run_check against the fake world with the lab-like defaults (the new name servers given, as --expect-ns)."""
+    options: dict[str, Any] = {
+        "resolvers": (RESOLVER_A, RESOLVER_B),
+        "parents": (PARENT,),
+        "transport": w,
+        "expected": Expected(ns=NEW_NS),
+    }
     options.update(kwargs)
     return run_check(DOMAIN, **options)
 
@@ -298,7 +319,7 @@ def test_switched_without_expectations_learns_the_new_values() -> None:
         ("10 mail02.net-com.example",),
     )
     assert result.to_dict()["expected_source"] == {
-        "NS": "provider",
+        "NS": "given",
         "A": "new_authoritative",
         "AAAA": "new_authoritative",
         "MX": "new_authoritative",
@@ -338,7 +359,8 @@ def test_old_name_servers_can_be_given() -> None:
 
 
 def test_a_third_value_is_other_not_old() -> None:
-    """A resolver returning an address that neither provider serves: 不一致, not 旧; no exit 0."""
+    """A resolver returning an address that neither provider serves: 不一致, not 旧; with nothing old seen the status
+    is 新しい値と不一致 (differs), not 伝播中; exit 1."""
     w = world("new", "new", "new")
     w.add(RESOLVER_B.address, DOMAIN, "A", answer("A", ["192.0.2.99"], aa=False))
     result = check(w, old=Expected(ns=OLD_NS))
@@ -346,13 +368,23 @@ def test_a_third_value_is_other_not_old() -> None:
     assert (row.code, row.label.ja) == ("other", "不一致")
     assert "198.51.100.20" in row.detail.en and "192.0.2.10" in row.detail.en
     verdict = outcome(result)
-    assert (verdict.status, verdict.exit_code) == ("propagating", 1)
+    assert (verdict.status, verdict.exit_code) == ("differs", 1)
+    assert verdict.headline.ja.startswith("新しい値と不一致") and verdict.headline.en.startswith("differs")
     assert "1" in verdict.headline.ja and "neither" in verdict.headline.en
+    assert "Waiting will not necessarily fix this" in verdict.advice.en and "待っても" in verdict.advice.ja
+
+
+def test_new_and_old_with_an_other_answer_is_still_propagating() -> None:
+    """An old resolver next to a new one with a 不一致 answer: values are still moving, 伝播中 (exit 1)."""
+    w = world("new", "old", "new")
+    w.add(RESOLVER_B.address, DOMAIN, "A", answer("A", ["192.0.2.99"], aa=False))
+    verdict = outcome(check(w))
+    assert (verdict.status, verdict.exit_code) == ("propagating", 1)
 
 
 def test_given_values_override_what_the_new_servers_answer() -> None:
     """--expect-a wins over the new servers' answer and is marked given."""
-    result = check(world("new", "new", "new"), expected=Expected(a=("198.51.100.21",)))
+    result = check(world("new", "new", "new"), expected=Expected(ns=NEW_NS, a=("198.51.100.21",)))
     assert result.report.expected.a == ("198.51.100.21",)
     assert result.to_dict()["expected_source"]["A"] == "given"
     assert {r.code for r in result.report.results if r.rdtype == "A"} == {"other"}
@@ -485,7 +517,7 @@ def test_parent_discovery_walks_up_past_names_without_ns() -> None:
     w.add(RESOLVER_A.address, "co.test", "NS", rcode("NOERROR"))
     w.add(RESOLVER_A.address, "test", "NS", answer("NS", ["a.nic.test."], aa=False))
     w.add(RESOLVER_A.address, "a.nic.test", "A", answer("A", ["127.0.0.2"], aa=False))
-    result = run_check("shop.co.test", resolvers=(RESOLVER_A,), parents=None, transport=w)
+    result = run_check("shop.co.test", resolvers=(RESOLVER_A,), parents=None, transport=w, expected=Expected(ns=NEW_NS))
     assert [s.address for s in result.parents] == ["127.0.0.2"]
     assert [name for name, _, _ in w.asked(RESOLVER_A.address)][:2] == ["co.test", "test"]
 
@@ -516,9 +548,40 @@ def test_types_limit_what_is_asked() -> None:
 
 def test_txt_is_checked_when_expected() -> None:
     """An expected TXT value adds TXT to the questions."""
-    result = check(world("new", "new", "new"), expected=Expected(txt=("v=spf1 mx -all",)))
+    result = check(world("new", "new", "new"), expected=Expected(ns=NEW_NS, txt=("v=spf1 mx -all",)))
     assert "TXT" in result.types
     assert outcome(result).exit_code == 0
+
+
+def test_sample_provider_name_servers_are_never_the_expectation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While provider.toml's name servers are samples, no NS given means no check: expect_ns names --expect-ns and
+    says the provider's values are samples, in both languages; nothing is sent."""
+    monkeypatch.setattr(evaluate_module, "PROVIDER", SAMPLE_PROVIDER)
+    w = world("new", "new", "new")
+    assert Expected().ns == ()
+    with pytest.raises(ChecklistError) as info:
+        run_check(DOMAIN, resolvers=(RESOLVER_A,), parents=(PARENT,), transport=w)
+    error = info.value
+    assert error.field == "expect_ns"
+    assert "--expect-ns" in error.ja and "--expect-ns" in error.en
+    assert "サンプル値" in error.ja and "sample values" in error.en
+    assert all(n in error.ja and n in error.en for n in SAMPLE_PROVIDER.nameservers)
+    assert w.calls == []
+    # Given explicitly, any names are used as they are (the lab's way).
+    assert outcome(check(w)).exit_code == 0
+
+
+def test_real_provider_name_servers_are_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a provider.toml of real values, `dnscheck DOMAIN` needs nothing else: its name servers are the new ones
+    (source "provider"), asked for the new values; switched gives exit 0."""
+    monkeypatch.setattr(evaluate_module, "PROVIDER", REAL_PROVIDER)
+    w = world("new", "new", "new", new_ns=REAL_NS)
+    result = run_check(DOMAIN, resolvers=(RESOLVER_A, RESOLVER_B), parents=(PARENT,), transport=w)
+    assert result.report.expected.ns == REAL_NS
+    assert [s.server.name for s in result.new_servers] == list(REAL_NS)
+    assert result.to_dict()["expected_source"]["NS"] == "provider"
+    assert result.to_dict()["expected_source"]["A"] == "new_authoritative"
+    assert (outcome(result).status, outcome(result).exit_code) == ("switched", 0)
 
 
 @pytest.mark.parametrize(
@@ -543,7 +606,7 @@ def test_bad_domain_raises_before_anything_is_sent() -> None:
     """An invalid domain is a ChecklistError and no query leaves."""
     w = world()
     with pytest.raises(ChecklistError):
-        run_check("not a domain", resolvers=(RESOLVER_A,), parents=(PARENT,), transport=w)
+        run_check("not a domain", resolvers=(RESOLVER_A,), parents=(PARENT,), transport=w, expected=Expected(ns=NEW_NS))
     assert w.calls == []
 
 
@@ -574,6 +637,8 @@ def test_queries_run_in_parallel() -> None:
             in_flight -= 1
         return inner(server, query, timeout)
 
-    result = run_check(DOMAIN, resolvers=(RESOLVER_A, RESOLVER_B), parents=(PARENT,), transport=slow)
+    result = run_check(
+        DOMAIN, resolvers=(RESOLVER_A, RESOLVER_B), parents=(PARENT,), transport=slow, expected=Expected(ns=NEW_NS)
+    )
     assert len(result.report.results) >= 17
     assert most > 1

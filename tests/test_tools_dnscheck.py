@@ -11,23 +11,31 @@ import dns.rdatatype
 import dns.rrset
 import pytest
 
-from checklist_app.provider import PROVIDER
+from checklist_app.dnscheck import evaluate as evaluate_module
+from checklist_app.provider import PROVIDER, parse_provider
 from checklist_app.tools import run_tool
 from checklist_app.tools.dnscheck import CHECK_TYPES, DEFAULT_RESOLVERS, MAX_RESOLVERS, parse_resolver
+from tests.test_provider import example_toml, real_toml
 
 DOMAIN = "customer.test"
 OLD_RES = "Old http://127.0.0.7/dns-query"
 NEW_RES = "New http://127.0.0.8/dns-query"
+# The new name servers as the form or a link gives them: names of the tests' own, never provider.toml's.
+NEW_NS = ["ns1.newhost.example", "ns2.newhost.example"]
 # The customer's values from their Server Account Information (never the provider's example values).
 ACCOUNT: dict[str, Any] = {
     "expect_a": ["198.51.100.20"],
     "expect_aaaa": ["2001:db8:2::20"],
     "expect_mx": ["mail02.net-com.example"],
+    "expect_ns": NEW_NS,
 }
 BASE: dict[str, Any] = {"domain": DOMAIN, "resolvers": [OLD_RES, NEW_RES], "consent": True, **ACCOUNT}
+# provider.toml with sample values (as shipped) and with real ones (tests/test_provider.py builds both).
+SAMPLE_PROVIDER = parse_provider(example_toml())
+REAL_PROVIDER = parse_provider(real_toml())
 
 NEW = {
-    "NS": [f"{h}." for h in PROVIDER.nameservers],
+    "NS": [f"{h}." for h in NEW_NS],
     "A": ["198.51.100.20"],
     "AAAA": ["2001:db8:2::20"],
     "MX": ["10 mail02.net-com.example."],
@@ -270,8 +278,38 @@ def test_a_and_mx_are_required_with_a_field_message(field: str) -> None:
 
 def test_both_missing_are_reported_together() -> None:
     """No A and no MX: both fields get their message at once."""
-    answer = run_tool("dnscheck", {"domain": DOMAIN, "resolvers": [OLD_RES], "consent": True}, "ja")
+    answer = run_tool(
+        "dnscheck", {"domain": DOMAIN, "resolvers": [OLD_RES], "consent": True, "expect_ns": NEW_NS}, "ja"
+    )
     assert [e["field"] for e in answer["errors"]] == ["expect_a", "expect_mx"]
+
+
+def test_sample_name_servers_make_the_ns_field_required(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While provider.toml's name servers are samples, an empty NS field is refused with a message on that field
+    (what to enter, and why the site's values cannot be used), with or without consent; nothing is built."""
+    monkeypatch.setattr(evaluate_module, "PROVIDER", SAMPLE_PROVIDER)
+    for consent in (True, False):
+        answer = run_tool("dnscheck", {**BASE, "expect_ns": [], "consent": consent}, "ja")
+        assert not answer["ok"] and "fetch" not in answer
+        assert [e["field"] for e in answer["errors"]] == ["expect_ns"]
+        message = answer["errors"][0]["message"]
+        assert "『サーバアカウント情報』" in message and "新しいネームサーバ" in message and "サンプル値" in message
+    english = run_tool("dnscheck", {**BASE, "expect_ns": []}, "en")["errors"][0]["message"]
+    assert "the new name servers" in english and "sample values" in english
+    everything = run_tool("dnscheck", {"domain": DOMAIN, "resolvers": [OLD_RES], "consent": True}, "en")
+    assert [e["field"] for e in everything["errors"]] == ["expect_a", "expect_mx", "expect_ns"]
+
+
+def test_real_name_servers_are_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once provider.toml holds real name servers, an empty NS field means those (shown as Net-com's), as today."""
+    monkeypatch.setattr(evaluate_module, "PROVIDER", REAL_PROVIDER)
+    params = {**BASE, "expect_ns": []}
+    first = first_round(params)
+    assert first["state"]["expected"]["NS"] == list(REAL_PROVIDER.nameservers)
+    real_new = {**NEW, "NS": [f"{h}." for h in REAL_PROVIDER.nameservers]}
+    outputs = second_round(params, [real_new, real_new], "en")["outputs"]
+    assert outputs["verdict_code"] == "switched"
+    assert f"NS    New values: {', '.join(REAL_PROVIDER.nameservers)} (Net-com's name servers)" in outputs["values"]
 
 
 def test_no_example_value_is_ever_an_expectation() -> None:
@@ -285,7 +323,7 @@ def test_no_example_value_is_ever_an_expectation() -> None:
     outputs = second_round(BASE, [example, NEW])["outputs"]
     labels = [line.split()[1] for line in blocks(outputs["table"])[0].splitlines()[1:]]
     assert labels == ["新", "不一致", "不一致", "不一致"]
-    assert outputs["verdict"] == "伝播中"
+    assert outputs["verdict"] == "新しい値と不一致"
 
 
 def test_aaaa_is_optional_and_then_not_asked() -> None:
@@ -305,21 +343,29 @@ def test_old_values_are_learnt_from_a_resolver_on_the_old_delegation() -> None:
 
 
 def test_unknown_old_value_is_other_never_old() -> None:
-    """With every resolver on the new NS, an A that is not new is 不一致 (old unknown), not 旧."""
+    """With every resolver on the new NS, an A that is not new is 不一致 (old unknown), not 旧: nothing old is seen,
+    so the verdict is 新しい値と不一致 (differs) with advice to check the values, not to wait (伝播中)."""
     outputs = second_round(BASE, [NEW, {**NEW, "A": ["192.0.2.99"]}])["outputs"]
     assert "  A     不一致" in blocks(outputs["table"])[1]
     assert "不明" in blocks(outputs["table"])[1]
-    assert outputs["verdict"] == "伝播中"
+    assert (outputs["verdict"], outputs["verdict_code"]) == ("新しい値と不一致", "differs")
+    assert "待っても直るとは限りません" in outputs["next"]
     assert "不一致 1" in outputs["summary"]
+    english = second_round(BASE, [NEW, {**NEW, "A": ["192.0.2.99"]}], "en")["outputs"]
+    assert english["verdict"] == "differs from the new values"
+    assert "Waiting will not necessarily fix this" in english["next"]
+
+
+def test_old_beside_new_and_other_is_still_propagating() -> None:
+    """An old resolver next to a new one returning a third A: old values are still around, so 伝播中."""
+    outputs = second_round(BASE, [OLD, {**NEW, "A": ["192.0.2.99"]}])["outputs"]
+    assert outputs["verdict_code"] == "propagating"
 
 
 def test_values_say_where_each_came_from() -> None:
-    """The values output names the provider's NS, the entered values and unknown old values."""
+    """The values output names the entered values (NS too) and unknown old values."""
     values = second_round(BASE, [NEW, NEW], "en")["outputs"]["values"]
-    assert (
-        "NS    New values: ns1.net-com.example, ns2.net-com.example (Net-com's name servers) / Old values: unknown"
-        in values
-    )
+    assert "NS    New values: ns1.newhost.example, ns2.newhost.example (as entered) / Old values: unknown" in values
     assert "A     New values: 198.51.100.20 (as entered)" in values
 
 

@@ -168,3 +168,21 @@ def test_an_undeclared_field_cannot_be_read() -> None:
         params.items("ips")
     with pytest.raises(KeyError, match="ips"):
         params.text("ips")
+
+
+def test_the_name_servers_field_is_required_exactly_while_the_provider_values_are_samples() -> None:
+    """The DNS page's NS field is required iff the check has no provider name servers to fall back on (the same rule
+    as checklist_app.dnscheck.evaluate.provider_nameservers): never a sample as the expectation, real ones as today."""
+    from checklist_app.dnscheck.evaluate import provider_nameservers
+    from checklist_app.tools.forms import _nameservers_field
+
+    assert FORMS["dnscheck"].field("expect_ns").required == (provider_nameservers() == ())
+    required, optional = _nameservers_field(samples=True), _nameservers_field(samples=False)
+    assert required.required and "必須" in required.label.ja and "required" in required.label.en
+    assert not optional.required and "任意" in optional.label.ja and "optional" in optional.label.en
+    # Empty means the provider's own only once they are real; the placeholder is an example of the form either way.
+    assert optional.hint is not None and "{{ provider.nameservers }}" in optional.hint.en
+    assert required.hint is not None and "{{ provider.nameservers }}" not in required.hint.en
+    for field in (required, optional):
+        assert field.placeholder is not None and field.placeholder.ja.startswith("例: ")
+        assert field.placeholder.en.startswith("e.g. ") and field.name == "expect_ns"

@@ -8,15 +8,17 @@ type, and gives an overall verdict with what to do next.
 
 Where "new" and "old" come from (never from the provider's example values):
 
-* NS: new = the provider's name servers (or the ones given); old = the delegation the parent or a resolver still
-  shows that is not the new one (or the ones given).
+* NS: new = the ones given, else the provider's name servers once ``provider.toml`` holds real ones
+  (:func:`provider_nameservers`: nothing while they are samples, so the caller must ask for them); old = the
+  delegation the parent or a resolver still shows that is not the new one (or the ones given).
 * Every other type: new = what the new provider's authoritative servers answer for the domain
   (:func:`authoritative_values`, after :func:`zone_problem` said they serve the zone), unless given; old = what the
   old provider's servers answer. The browser cannot ask authoritative servers: it takes the new values from the
   customer and learns the old ones from resolvers that still follow the old delegation (:func:`learn_old`).
 
 A resolver's answer equal to the new values is 新, equal to the old ones 旧, and anything else 不一致 (``other``):
-an unknown value is never called old.
+an unknown value is never called old. Answers that are new or 不一致 with nothing old give their own verdict
+(``differs``): waiting for propagation does not change a value that is simply not the new one.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ import dns.rrset
 import idna
 
 from ..errors import ChecklistError
-from ..provider import PROVIDER
+from ..provider import PROVIDER, is_example_value
 from ..text import Text
 
 __all__ = [
@@ -68,6 +70,8 @@ __all__ = [
     "learn_old",
     "make_query",
     "normalize_domain",
+    "provider_nameservers",
+    "sample_nameservers",
     "zone_problem",
 ]
 
@@ -82,7 +86,8 @@ ResultCode = Literal["new", "old", "mixed", "other", "no_answer", "error"]
 # servers answer, or the provider's own name servers (NS only: never an example value of the provider's data).
 Source = Literal["given", "new_authoritative", "provider"]
 SOURCES: tuple[Source, ...] = get_args(Source)
-Verdict = Literal["not_switched", "propagating", "switched"]
+# differs: nothing old is seen, but some answers are not the new values (不一致): no propagation will fix that.
+Verdict = Literal["not_switched", "propagating", "differs", "switched"]
 # What a transport hands over: the parsed response, its wire bytes, or why there is none.
 Observation = dns.message.Message | bytes | str
 
@@ -104,6 +109,7 @@ RESULT_LABELS: dict[ResultCode, Text] = {
 VERDICT_LABELS: dict[Verdict, Text] = {
     "not_switched": Text("未切替", "not switched"),
     "propagating": Text("伝播中", "propagating"),
+    "differs": Text("新しい値と不一致", "differs from the new values"),
     "switched": Text("切替完了", "switched"),
 }
 _NEXT_STEPS: dict[Verdict | None, Text] = {
@@ -121,6 +127,14 @@ _NEXT_STEPS: dict[Verdict | None, Text] = {
         "This is the propagation period: some servers return the new values, others the old ones (usually "
         "24–48 hours, sometimes about a week). Check mail in both the new and the old account, and do not "
         "delete the old account yet.",
+    ),
+    "differs": Text(
+        "旧サーバの値は返っていませんが、新しい値と異なる値を返しているサーバがあります（表の「不一致」）。"
+        "待っても直るとは限りません。新しい値（入力した値、または新しいネームサーバの値）が正しいかを確かめ、"
+        "わからない場合は弊社までご連絡ください。",
+        "No server returns the old values, but some return values that differ from the new ones (“other” in the "
+        "table). Waiting will not necessarily fix this: check that the new values (the ones entered, or those of "
+        "the new name servers) are right, and ask Net-com if unsure.",
     ),
     "switched": Text(
         "確認したすべてのサーバが新しい情報を返しています。切り替え後 1～2 週間は旧サーバにも届くことがあるため"
@@ -295,18 +309,32 @@ def _txt_value(value: str, field: str) -> str:
     return value
 
 
+def provider_nameservers() -> tuple[str, ...]:
+    """The provider's name servers from ``provider.toml``, or ``()`` while any of them is a sample (a reserved example
+    name such as ``ns1.net-com.example``): an example value is never an expectation, so the caller has to ask for
+    the name servers (the CLI's ``--expect-ns``, the page's field) until Net-com puts its real ones in."""
+    return () if sample_nameservers() else PROVIDER.nameservers
+
+
+def sample_nameservers() -> tuple[str, ...]:
+    """The provider's name servers while any of them is a sample (for a message that says so), else ``()``."""
+    names = PROVIDER.nameservers
+    return names if any(is_example_value(n) for n in names) else ()
+
+
 @dataclass(frozen=True, slots=True)
 class Expected:
     """Values of the domain per record type, normalized on creation: the new ones (or, for ``old=``, the old ones).
 
-    Only NS has a default: the provider's name servers. Every other type is empty ("not known yet"): the staff CLI
-    learns it from the new provider's authoritative servers and the browser asks the customer; the provider's example
-    values are never an expectation. MX entries are ``"host"`` (any preference) or ``"preference host"``; an empty
-    tuple means "not known" (not checked). Bad values raise ``ChecklistError`` with field ``expect_ns``,
-    ``expect_a``, ``expect_aaaa``, ``expect_mx`` or ``expect_txt``.
+    Only NS has a default: the provider's name servers once they are real (:func:`provider_nameservers`; empty while
+    ``provider.toml`` holds samples). Every other type is empty ("not known yet"): the staff CLI learns it from the
+    new provider's authoritative servers and the browser asks the customer; the provider's example values are never
+    an expectation. MX entries are ``"host"`` (any preference) or ``"preference host"``; an empty tuple means "not
+    known" (not checked). Bad values raise ``ChecklistError`` with field ``expect_ns``, ``expect_a``,
+    ``expect_aaaa``, ``expect_mx`` or ``expect_txt``.
     """
 
-    ns: tuple[str, ...] = PROVIDER.nameservers
+    ns: tuple[str, ...] = field(default_factory=provider_nameservers)
     a: tuple[str, ...] = field(default=())
     aaaa: tuple[str, ...] = field(default=())
     mx: tuple[str, ...] = field(default=())
@@ -694,7 +722,7 @@ class Report:
 
     @property
     def verdict_label(self) -> Text | None:
-        """未切替 / 伝播中 / 切替完了, or ``None``."""
+        """未切替 / 伝播中 / 新しい値と不一致 / 切替完了, or ``None``."""
         return None if self.verdict is None else VERDICT_LABELS[self.verdict]
 
     @property
@@ -725,7 +753,9 @@ class Report:
 
 def _verdict(results: Iterable[RecordResult]) -> Verdict | None:
     """切替完了 only when every judged answer is new; 未切替 when the parent still delegates to the old servers or every
-    answer is old; 伝播中 otherwise. 不一致 answers never count as new: with one, 切替完了 cannot be claimed."""
+    answer is old; 新しい値と不一致 (``differs``) when the answers are new or 不一致 and none is old or mixed: nothing
+    is propagating there, a value is simply not the new one; 伝播中 otherwise (new and old both seen). 不一致 answers
+    never count as new: with one, 切替完了 cannot be claimed."""
     judged = [r for r in results if r.code in ("new", "old", "mixed", "other")]
     codes = {r.code for r in judged}
     if not codes - {"other"}:
@@ -736,6 +766,8 @@ def _verdict(results: Iterable[RecordResult]) -> Verdict | None:
         return "switched"
     if codes - {"other"} == {"old"}:
         return "not_switched"
+    if codes == {"new", "other"}:
+        return "differs"
     return "propagating"
 
 
@@ -766,7 +798,7 @@ def evaluate(
     origin: dict[RecordType, Source] = {}
     for kind in RECORD_TYPES:
         if want.values(kind):
-            default: Source = "provider" if kind == "NS" and want.ns == Expected().ns else "given"
+            default: Source = "provider" if kind == "NS" and want.ns == provider_nameservers() else "given"
             origin[kind] = _source((sources or {}).get(kind, default))
     results: list[RecordResult] = []
     for server, per_type in answers.items():
@@ -794,7 +826,7 @@ def evaluate(
     if any(r.lame for r in results):
         extras.append(_NEXT_LAME)
     others = sum(r.code == "other" for r in results)
-    if others and verdict is not None:
+    if others and verdict is not None and verdict != "differs":  # "differs" is about them already
         extras.append(_fmt(_NEXT_OTHER, n=str(others)))
     problems = sum(r.code in ("error", "no_answer") for r in results)
     if problems and verdict is not None:

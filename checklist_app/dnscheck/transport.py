@@ -49,6 +49,8 @@ from .evaluate import (
     authoritative_values,
     build_query,
     evaluate,
+    provider_nameservers,
+    sample_nameservers,
     zone_problem,
 )
 from .evaluate import REFUSED_CONNECTION as _REFUSED_CONNECTION
@@ -81,7 +83,7 @@ _WORKERS = 32
 # A TLD lists up to 13 name servers; asking a few of them is enough to see the delegation.
 _MAX_PARENT_SERVERS = 4
 
-Status = Literal["switched", "propagating", "not_switched", "new_zone_missing", "unknown"]
+Status = Literal["switched", "propagating", "differs", "not_switched", "new_zone_missing", "unknown"]
 # Where an old value came from: given (--old-*), what the old provider's servers answer, or (NS) the delegation the
 # parent or a resolver still shows that is not the new one.
 OldSource = Literal["given", "old_authoritative", "delegation"]
@@ -443,6 +445,16 @@ _NOTE_NEW_DIFFER = Text(
     "新しいネームサーバ同士で {kind} の値が異なります（どれも新しい値として判定しました）。",
     "The new name servers disagree on {kind} (every one of their values counts as new).",
 )
+_NO_NEW_NS = Text(
+    "新しいネームサーバを --expect-ns で指定してください（1 台ずつ繰り返します。例: --expect-ns ns1.example.jp "
+    "--expect-ns ns2.example.jp）。",
+    "Give the new name servers with --expect-ns, once per server (e.g. --expect-ns ns1.example.jp --expect-ns "
+    "ns2.example.jp).",
+)
+_NO_NEW_NS_SAMPLE = Text(
+    "provider.toml の nameservers（{names}）はサンプル値のため、期待値には使いません。",
+    "The nameservers in provider.toml ({names}) are sample values, never used as the expectation.",
+)
 _NOTE_NO_OLD = Text(
     "旧ネームサーバが分からないため、旧の値は不明です（--old-ns で指定できます）。"
     "新しい値でない応答は「不一致」になります。",
@@ -484,8 +496,10 @@ def run_check(
 ) -> CheckResult:
     """Ask the parent, the delegated, new and old name servers and the resolvers about ``domain``; judge the answers.
 
-    ``expected`` holds the new values that were given (NS defaults to the provider's name servers; every other type
-    left empty is learnt from the new name servers); ``old`` the old values that were given (``old.ns``: the old
+    ``expected`` holds the new values that were given (NS defaults to the provider's name servers once they are real
+    values, see :func:`~checklist_app.dnscheck.evaluate.provider_nameservers`; without any NS it raises
+    ``ChecklistError("expect_ns")`` naming ``--expect-ns`` and nothing is sent; every other type left empty is learnt
+    from the new name servers); ``old`` the old values that were given (``old.ns``: the old
     name servers to ask). ``parents=None`` finds the parent zone's servers through the first resolver. ``types``
     defaults to NS, A, AAAA, MX (and TXT when a TXT value is given). ``transport`` defaults to
     :func:`udp_transport` (CPython only). Raises :class:`ChecklistError` for bad input; everything a server does is
@@ -493,6 +507,13 @@ def run_check(
     """
     ascii_domain = _normalize_domain(domain)
     given = expected if expected is not None else Expected()
+    if not given.ns:
+        # Never judge against an example: while provider.toml holds sample name servers, they must be given.
+        problem = _NO_NEW_NS
+        if samples := sample_nameservers():
+            note = _fmt_note(_NO_NEW_NS_SAMPLE, names=", ".join(samples))
+            problem = Text(problem.ja + note.ja, f"{problem.en} {note.en}")
+        raise ChecklistError("expect_ns", problem.ja, problem.en)
     given_old = old if old is not None else Expected(ns=())
     kinds = _types(types, given)
     wait = _validate_timeout(timeout)
@@ -575,7 +596,7 @@ def run_check(
 
     # The new values: given, else what the new servers that serve the zone answer. Without them nothing but NS.
     want = given
-    sources: dict[RecordType, Source] = {"NS": "provider" if given.ns == Expected().ns else "given"}
+    sources: dict[RecordType, Source] = {"NS": "provider" if given.ns == provider_nameservers() else "given"}
     judged: list[RecordType] = []
     for kind in kinds:
         if kind == "NS" or given.values(kind):
@@ -674,6 +695,7 @@ class Outcome:
 _HEADLINES: dict[Status, Text] = {
     "switched": Text("切替完了", "switched"),
     "propagating": Text("伝播中", "propagating"),
+    "differs": Text("新しい値と不一致", "differs from the new values"),
     "not_switched": Text("未切替", "not switched"),
     "new_zone_missing": Text("新しいゾーンが未設定です", "the new zone is not set up"),
     "unknown": Text("判定できません", "cannot tell"),
@@ -708,7 +730,8 @@ def outcome(check: CheckResult) -> Outcome:
     """The exit-code policy.
 
     0 (切替完了): every server asked answered, and every answer is the new values.
-    1: not switched (未切替), propagating (伝播中), or switched where some server gave an error, no answer or a value
+    1: not switched (未切替), propagating (伝播中), differs (新しい値と不一致: new and 不一致 answers, none old), or
+       switched where some server gave an error, no answer or a value
        that is neither new nor old (不一致) — "switched everywhere" cannot be claimed then.
     2: the new name servers do not serve the zone (``new_zone_missing``: nothing can be judged), or nothing could be
        judged (bad domain, NXDOMAIN, every server failing), including when only the parent's referral could be judged

@@ -4,9 +4,10 @@ Two rounds through :func:`checklist_app.tools.run_tool` (tool ``dnscheck``):
 
 1. The form's params (``domain``, ``resolvers`` — one DoH base URL per line, optionally preceded by a name —,
    the new values from the customer's Server Account Information: ``expect_a`` and ``expect_mx`` (required),
-   ``expect_aaaa`` (optional: AAAA is not checked without it), ``expect_ns`` (optional: the provider's name servers),
-   and ``consent``). A browser cannot ask authoritative servers, so the new A/MX values cannot be learnt here and no
-   example value stands in for them: without them the answer is an error on their field. Without ``consent=True``
+   ``expect_aaaa`` (optional: AAAA is not checked without it), ``expect_ns`` (the provider's name servers when empty,
+   once ``provider.toml`` holds real ones; required while they are samples), and ``consent``). A browser cannot ask
+   authoritative servers, so the new A/MX values cannot be learnt here and no example value stands in for them or
+   for NS: without them the answer is an error on their field. Without ``consent=True``
    nothing is built: the answer only asks the reader to agree first. With it, the answer is
    ``{"ok": True, "fetch": [{"key", "url"}], "state": S}``: one RFC 8484 GET URL per resolver and record type.
 2. The page fetches each URL (GET, ``Accept: application/dns-message``, no other header: no CORS preflight) and
@@ -44,6 +45,7 @@ from ..dnscheck.evaluate import (
     learn_old,
     make_query,
     normalize_domain,
+    provider_nameservers,
 )
 from ..errors import ChecklistError
 from ..text import Text
@@ -128,6 +130,12 @@ _MSG: Final[dict[str, Text]] = {
         "ため、この値がないと判定できません）。",
         "Enter {what} from your Server Account Information (a browser cannot ask the new servers themselves, so "
         "this cannot be judged without it).",
+    ),
+    "ns_sample": Text(
+        "『サーバアカウント情報』に記載の{what}を 1 行に 1 つ入力してください（このサイトに載っている弊社の"
+        "ネームサーバはサンプル値のため、判定には使えません）。",
+        "Enter {what} from your Server Account Information, one per line (Net-com's name servers shown on this site "
+        "are sample values and cannot be used to judge).",
     ),
     "values_new": Text("新しい値", "New values"),
     "values_old": Text("旧の値", "Old values"),
@@ -237,14 +245,18 @@ _REQUIRED_FIELDS: Final = ("expect_a", "expect_mx")
 
 
 def _expected(params: Mapping[str, object]) -> tuple[Expected, dict[RecordType, Source]]:
-    """The new values from the form: NS defaults to the provider's name servers, A and MX are required, AAAA is
-    optional (not checked when empty). Errors name their field; every missing required field is reported."""
+    """The new values from the form: NS defaults to the provider's name servers (required while those are samples),
+    A and MX are required, AAAA is optional (not checked when empty). Errors name their field; every missing
+    required field is reported."""
     given = {f: _items(params, f) for f in _EXPECT_FIELDS}
     missing = [f for f in _REQUIRED_FIELDS if not given[f]]
     errors = [_error("account_info", f) for f in missing]
+    default_ns = provider_nameservers()
+    if not given["expect_ns"] and not default_ns:
+        errors.append(_error("ns_sample", "expect_ns"))
     try:
         expected = Expected(
-            ns=tuple(given["expect_ns"]) or Expected().ns,
+            ns=tuple(given["expect_ns"]) or default_ns,
             a=tuple(given["expect_a"]),
             aaaa=tuple(given["expect_aaaa"]),
             mx=tuple(given["expect_mx"]),

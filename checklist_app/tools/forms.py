@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Final, Literal
 
+from ..provider import PROVIDER, is_example_value
 from ..text import Text
 
 __all__ = ["FORMS", "Field", "Group", "Kind", "Option", "ToolForm"]
@@ -377,6 +378,37 @@ _DEFAULT_RESOLVER_LINES = (
     "IIJ Public DNS https://public.dns.iij.jp/dns-query",
 )
 
+
+def _nameservers_field(samples: bool) -> Field:
+    """The new name servers: optional (empty = the provider's) once provider.toml holds real ones; required while they
+    are samples, which are never an expectation (checklist_app.dnscheck.evaluate.provider_nameservers, the same
+    rule; tests/test_tools_forms.py checks that the two agree)."""
+    if samples:
+        label = _t("ネームサーバ（NS、必須）", "Name servers (NS, required)")
+        hint = _t(
+            "『{{ provider.account_info_doc }}』に記載の弊社のネームサーバです（1 行に 1 つ）。",
+            "Net-com's name servers as given in your {{ provider.account_info_doc }} (one per line).",
+        )
+    else:
+        label = _t("ネームサーバ（NS、任意）", "Name servers (NS, optional)")
+        hint = _t(
+            "空欄のときは弊社のネームサーバ（{{ provider.nameservers }}）で判定します。",
+            "Empty: judged against Net-com's name servers ({{ provider.nameservers }}).",
+        )
+    return Field(
+        "expect_ns",
+        "dnscheck-expect-ns",
+        "list",
+        label,
+        _t("新しいネームサーバ", "the new name servers"),
+        required=samples,
+        hint=hint,
+        placeholder=_t("例: {{ provider.nameservers }}", "e.g. {{ provider.nameservers }}"),
+    )
+
+
+_NAMESERVERS_ARE_SAMPLES: Final = any(is_example_value(n) for n in PROVIDER.nameservers)
+
 DNSCHECK: Final = ToolForm(
     "dnscheck",
     ("idna", "dnspython"),
@@ -452,17 +484,7 @@ DNSCHECK: Final = ToolForm(
                     placeholder=_t("例: {{ provider.web_ipv6_example }}", "e.g. {{ provider.web_ipv6_example }}"),
                     rows=1,
                 ),
-                Field(
-                    "expect_ns",
-                    "dnscheck-expect-ns",
-                    "list",
-                    _t("ネームサーバ（NS、任意）", "Name servers (NS, optional)"),
-                    _t("新しいネームサーバ", "the new name servers"),
-                    hint=_t(
-                        "空欄のときは弊社のネームサーバで判定します。", "Empty: judged against Net-com's name servers."
-                    ),
-                    placeholder=_t("{{ provider.nameservers }}", "{{ provider.nameservers }}"),
-                ),
+                _nameservers_field(_NAMESERVERS_ARE_SAMPLES),
             ),
             hint=_t(
                 "1 行に 1 つ入力します。欄の薄い文字は書き方の例です。",

@@ -64,6 +64,7 @@ __all__ = [
     "NEW_NS",
     "NEW_RECORDS",
     "NXDOMAIN_NAME",
+    "OLD_MAIL_HOST",
     "OLD_NS",
     "OLD_RECORDS",
     "SERVFAIL_NS",
@@ -92,7 +93,7 @@ class _Addresses:
 
     parent: str = "127.0.0.2"  # a.nic.test / a.nic.example: serves the TLD zones "test." and "example."
     old_auth: tuple[str, str] = ("127.0.0.3", "127.0.0.13")  # ns1/ns2.oldhost.example (old provider)
-    new_auth: tuple[str, str] = ("127.0.0.4", "127.0.0.14")  # PROVIDER.nameservers (new provider)
+    new_auth: tuple[str, str] = ("127.0.0.4", "127.0.0.14")  # ns1/ns2.newhost.example (new provider)
     resolver_old: str = "127.0.0.5"  # Unbound, "still old": caches the old delegation before a switch
     resolver_new: str = "127.0.0.6"  # Unbound, "already new": flushed on every switch
     doh_old: str = "127.0.0.7"  # dnsdist DoH -> resolver_old (also plain DNS on :53)
@@ -113,20 +114,23 @@ ADDR: Final = _Addresses()
 
 # Host names in the parent's "example." zone (authoritative A records there, so no glue is needed).
 OLD_NS: Final = ("ns1.oldhost.example", "ns2.oldhost.example")
-NEW_NS: Final = PROVIDER.nameservers
+# The new provider's name servers in the lab: names of the lab's own, never provider.toml's (the check must not fall
+# back to the provider's values, and the lab must not change when Net-com puts its real ones in). Every check in the
+# tests passes them explicitly (--expect-ns, the page's expect_ns field).
+NEW_NS: Final = ("ns1.newhost.example", "ns2.newhost.example")
 # Other names of the new provider's servers (same addresses), as in the report of issue #13: staff pass them as
 # --expect-ns, and the check must learn the new values from them.
 GIVEN_NS: Final = ("ns1.new-dns.test", "ns2.new-dns.test")
+# The old provider's mail server (the MX of the old zone).
+OLD_MAIL_HOST: Final = "mail.oldhost.example"
 SILENT_NS: Final = "ns.silent.example"
 DEAD_NS: Final = "ns.dead.example"
 SERVFAIL_NS: Final = "ns.servfail.example"
 NXDOMAIN_NAME: Final = "nosuch.test"  # not in the parent zone: NXDOMAIN from parent and resolvers
 _TLDS: Final = ("test", "example")
 
-for _host in (*NEW_NS, PROVIDER.mail_host_example, PROVIDER.old_mail_host_example):
-    # The lab's parent serves only reserved TLDs; production host names would point outside the lab.
-    if _host.rsplit(".", 1)[-1] not in _TLDS:
-        raise LabError(f"provider host {_host!r} is not under .test/.example: the DNS lab cannot serve it")
+if set(NEW_NS) & set(PROVIDER.nameservers):
+    raise LabError("the lab's name servers must not be the provider's: a check falling back to those would pass")
 
 
 def idna_name(name: str) -> str:
@@ -151,7 +155,7 @@ OLD_RECORDS: Final = Records(
     ns=OLD_NS,
     a=("192.0.2.10",),
     aaaa=("2001:db8:0:1::10",),
-    mx=((10, PROVIDER.old_mail_host_example),),
+    mx=((10, OLD_MAIL_HOST),),
     txt=("v=spf1 a:mail.oldhost.example ~all",),
 )
 # The customer's own values on the new provider's servers (their Server Account Information): deliberately none of
@@ -223,9 +227,7 @@ _PARENT_HOSTS: Final[Mapping[str, str]] = {
     SILENT_NS: ADDR.silent,
     DEAD_NS: ADDR.dead,
     SERVFAIL_NS: ADDR.servfail,
-    PROVIDER.old_mail_host_example: "192.0.2.25",
-    PROVIDER.mail_host_example: PROVIDER.mail_ipv4_example,
-    PROVIDER.web_host_example: PROVIDER.web_ipv4_example,
+    OLD_MAIL_HOST: "192.0.2.25",
 }
 _DELEGATION_TTL: Final = 86400  # like a real TLD: a resolver that cached the old NS keeps it for a day
 _BINARIES: Final[Mapping[str, str]] = {

@@ -18,6 +18,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from checklist_app.dnscheck.evaluate import provider_nameservers
 from tests.browser.conftest import (
     ACTION_TIMEOUT_MS,
     CHROMIUM,
@@ -28,7 +29,7 @@ from tests.browser.conftest import (
     record,
 )
 
-from .dnslab import ADDR, NEW_RECORDS, DnsLab
+from .dnslab import ADDR, NEW_NS, NEW_RECORDS, DnsLab
 
 # tests.browser.conftest put scripts/ on sys.path (it is not a package).
 from serve import make_server  # isort: skip
@@ -37,13 +38,15 @@ from serve import make_server  # isort: skip
 pytestmark = [pytest.mark.dns, pytest.mark.browser, pytest.mark.xdist_group("dnslab")]
 
 DOMAIN = "customer.test"
-# The customer's values from their Server Account Information, as a staff link's fragment carries them.
-ACCOUNT = {
-    "expect_a": NEW_RECORDS.a[0],
-    "expect_aaaa": NEW_RECORDS.aaaa[0],
-    "expect_mx": NEW_RECORDS.mx[0][1],
-}
-ACCOUNT_FRAGMENT = "&".join(f"{k}={quote(v, safe='')}" for k, v in ACCOUNT.items())
+# The customer's values from their Server Account Information, as a link's fragment carries them: the lab's own new
+# name servers too (never provider.toml's), so the page judges the same whatever that file holds.
+ACCOUNT = [
+    ("expect_a", NEW_RECORDS.a[0]),
+    ("expect_aaaa", NEW_RECORDS.aaaa[0]),
+    ("expect_mx", NEW_RECORDS.mx[0][1]),
+    *(("expect_ns", ns) for ns in NEW_NS),
+]
+ACCOUNT_FRAGMENT = "&".join(f"{k}={quote(v, safe='')}" for k, v in ACCOUNT)
 DOH_HOSTS = (ADDR.doh_old, ADDR.doh_new)
 TIMEOUT_S = 300  # the whole scenario; generous because the suite may run on a loaded machine
 # The browser suite's flags, with the lab's site and DoH addresses let through the "no name resolves" rule (the
@@ -152,8 +155,10 @@ def test_nothing_is_sent_before_the_user_agrees(dns_lab: DnsLab, dns_site_root: 
 
 
 def test_a_and_mx_are_required_and_nothing_is_sent_without_them(dns_lab: DnsLab, dns_site_root: Path) -> None:
-    """Without the customer's A and MX the page shows a message on each field, judges nothing and sends nothing."""
+    """Without the customer's A and MX (and, while provider.toml's name servers are samples, NS) the page shows a
+    message on each field, judges nothing and sends nothing."""
     seen: dict[str, Any] = {}
+    ns_required = not provider_nameservers()  # the site was built from the same provider.toml
 
     def scenario(page: Page, base: str) -> None:
         open_tool(page, base + f"tools/dns-check/#domain={DOMAIN}")
@@ -161,10 +166,15 @@ def test_a_and_mx_are_required_and_nothing_is_sent_without_them(dns_lab: DnsLab,
         placeholder = page.get_attribute("#dnscheck-expect-a", "placeholder") or ""
         seen["placeholder"] = placeholder
         seen["value"] = page.input_value("#dnscheck-expect-a")
+        seen["ns_placeholder"] = page.get_attribute("#dnscheck-expect-ns", "placeholder") or ""
+        seen["ns_value"] = page.input_value("#dnscheck-expect-ns")
         page.check("input[name=consent]")
         page.click("#dnscheck-form button[type=submit]")
         page.wait_for_selector("#expect_a-error:not([hidden])")
         page.wait_for_selector("#expect_mx-error:not([hidden])")
+        if ns_required:
+            page.wait_for_selector("#expect_ns-error:not([hidden])")
+            seen["ns_error"] = page.text_content("#expect_ns-error")
         seen["a_error"] = page.text_content("#expect_a-error")
         box = page.locator("#expect_mx-error").bounding_box()
         seen["visible"] = box is not None and box["width"] > 0 and box["height"] > 0
@@ -176,6 +186,11 @@ def test_a_and_mx_are_required_and_nothing_is_sent_without_them(dns_lab: DnsLab,
     assert seen["placeholder"].startswith("例: ") and seen["value"] == ""
     assert "『サーバアカウント情報』" in seen["a_error"] and seen["visible"]
     assert seen["verdict"] == "" and seen["requests"] == []
+    # No name server is ever prefilled as an expectation; while they are samples the placeholder says so.
+    assert seen["ns_value"] == "" and seen["ns_placeholder"].startswith("例: ")
+    if ns_required:
+        assert "サンプル値" in seen["ns_placeholder"]
+        assert "ネームサーバ" in seen["ns_error"] and "サンプル値" in seen["ns_error"]
 
 
 def test_verdicts_follow_the_switch_in_the_lab(dns_lab: DnsLab, dns_site_root: Path) -> None:
@@ -209,7 +224,8 @@ def test_verdicts_follow_the_switch_in_the_lab(dns_lab: DnsLab, dns_site_root: P
 
 
 def test_a_third_value_is_other_in_the_browser(dns_lab: DnsLab, dns_site_root: Path) -> None:
-    """Switched, but the customer typed another A than the new servers serve: 不一致 on A, never 旧; not 切替完了."""
+    """Switched, but the customer typed another A than the new servers serve: 不一致 on A, never 旧; the verdict is
+    新しい値と不一致 (nothing old is seen: waiting would not fix it), not 伝播中 nor 切替完了."""
     seen: dict[str, Any] = {}
 
     def scenario(page: Page, base: str) -> None:
@@ -221,10 +237,12 @@ def test_a_third_value_is_other_in_the_browser(dns_lab: DnsLab, dns_site_root: P
         page.check("input[name=consent]")
         seen["verdict"] = run_check(page)
         seen["table"] = table_blocks(page)
+        seen["next"] = str(page.text_content("[data-nc-output=next]"))
 
     in_lab(dns_lab, dns_site_root, scenario)
     assert seen["table"] == [["新", "不一致", "新", "新"]] * 2
-    assert seen["verdict"] == "伝播中"
+    assert seen["verdict"] == "新しい値と不一致"
+    assert "待っても直るとは限りません" in seen["next"]
 
 
 def test_idn_domain_in_the_browser(dns_lab: DnsLab, dns_site_root: Path) -> None:

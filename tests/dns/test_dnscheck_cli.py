@@ -2,7 +2,8 @@
 
 Every run passes loopback resolvers, the lab's parent (--parent 127.0.0.2) and --loopback-only, and sets
 NETCOM_DNSCHECK_LOOPBACK_ONLY=1: the default public resolvers are never used, and nothing could be sent
-outside 127.0.0.0/8 even by mistake (the lab namespace has no route there either).
+outside 127.0.0.0/8 even by mistake (the lab namespace has no route there either). Every run names the lab's new
+name servers with --expect-ns: the lab never relies on provider.toml's values (samples or real).
 """
 
 from __future__ import annotations
@@ -29,9 +30,13 @@ pytestmark = [pytest.mark.dns, pytest.mark.xdist_group("dnslab")]
 TWO_RESOLVERS = ("--resolver", ADDR.resolver_old, "--resolver", ADDR.resolver_new)
 
 
-def dnscheck(domain: str, *args: str, resolvers: tuple[str, ...] = TWO_RESOLVERS) -> subprocess.CompletedProcess[str]:
-    """Run the CLI inside the lab (the calling thread is inside; the child inherits it), loopback only."""
+def dnscheck(
+    domain: str, *args: str, resolvers: tuple[str, ...] = TWO_RESOLVERS, expect_ns: tuple[str, ...] = NEW_NS
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI inside the lab (the calling thread is inside; the child inherits it), loopback only, with the lab's
+    new name servers as --expect-ns."""
     argv = [sys.executable, "-m", "checklist_app", "dnscheck", domain, *resolvers, "--parent", ADDR.parent]
+    argv += [a for ns in expect_ns for a in ("--expect-ns", ns)]
     # A generous default (a loaded CI machine, two test workers); the timeout tests pass their own, shorter one.
     argv += ["--loopback-only", "--timeout", "2.0", *args]
     env = {**os.environ, "NETCOM_DNSCHECK_LOOPBACK_ONLY": "1"}
@@ -75,13 +80,14 @@ def test_switched_without_expect_a_learns_the_new_values(dns_lab: DnsLab) -> Non
     """The issue's case: switched and flushed, only --expect-ns given: the new values come from the new servers, 0."""
     dns_lab.switch_delegation("customer.test")
     dns_lab.flush()
-    proc = dnscheck("customer.test", "--expect-ns", NEW_NS[0], "--expect-ns", NEW_NS[1], "--json")
+    proc = dnscheck("customer.test", "--json")
     assert_clean(proc)
     data = as_json(proc)
     assert (proc.returncode, data["status"], data["verdict_label"]["ja"]) == (0, "switched", "切替完了")
     assert data["expected"]["A"] == [NEW_A] and data["expected"]["MX"] == [f"10 {NEW_RECORDS.mx[0][1]}"]
+    assert data["expected"]["NS"] == list(NEW_NS)
     assert data["expected_source"] == {
-        "NS": "provider",
+        "NS": "given",
         "A": "new_authoritative",
         "AAAA": "new_authoritative",
         "MX": "new_authoritative",
@@ -93,19 +99,18 @@ def test_switched_without_expect_a_learns_the_new_values(dns_lab: DnsLab) -> Non
 
 def test_the_issue_case_with_expect_ns_is_switched(dns_lab: DnsLab) -> None:
     """Issue #13 as reported: switched to name servers given with --expect-ns, no --expect-a: 切替完了, exit 0."""
-    args = ("--expect-ns", GIVEN_NS[0], "--expect-ns", GIVEN_NS[1])
-    proc = dnscheck("given-ns.test", *args, resolvers=("--resolver", ADDR.resolver_new))
+    proc = dnscheck("given-ns.test", resolvers=("--resolver", ADDR.resolver_new), expect_ns=GIVEN_NS)
     assert_clean(proc)
     assert proc.returncode == 0, proc.stdout
     assert f"■ A  新: {NEW_A}（新しいネームサーバの応答）" in proc.stdout
     assert "判定: 切替完了" in proc.stdout
-    data = as_json(dnscheck("given-ns.test", *args, "--json"))
+    data = as_json(dnscheck("given-ns.test", "--json", expect_ns=GIVEN_NS))
     assert (data["expected_source"]["NS"], data["expected_source"]["A"]) == ("given", "new_authoritative")
     assert data["exit_code"] == 0 and {r["code"] for r in data["results"]} == {"new"}
 
 
 def test_switched_after_the_caches_are_flushed(dns_lab: DnsLab) -> None:
-    """Switch plus flush, the common call (`dnscheck DOMAIN`): every server new, 切替完了, exit 0."""
+    """Switch plus flush, the common call (`dnscheck DOMAIN --expect-ns …`): every server new, 切替完了, exit 0."""
     dns_lab.switch_delegation("customer.test")
     dns_lab.flush()
     proc = dnscheck("customer.test")
@@ -145,6 +150,27 @@ def test_a_resolver_returning_a_third_value_is_other(dns_lab: DnsLab) -> None:
     assert fresh["code"] == "old"
     assert (proc.returncode, data["verdict"]) == (1, "not_switched")
     assert "neither the new nor the old" in data["headline"]["en"]
+
+
+def test_new_and_other_with_nothing_old_differs_exit_1(dns_lab: DnsLab) -> None:
+    """Switched everywhere, but --expect-a is not what the new servers serve: 新しい値と不一致, never 伝播中; exit 1."""
+    dns_lab.switch_delegation("customer.test")
+    dns_lab.flush()
+    wrong = "198.51.100.99"
+    proc = dnscheck("customer.test", "--expect-a", wrong)
+    assert_clean(proc)
+    assert proc.returncode == 1
+    assert "判定: 新しい値と不一致" in proc.stdout and "伝播中" not in proc.stdout
+    assert "待っても直るとは限りません" in proc.stdout
+    data = as_json(dnscheck("customer.test", "--expect-a", wrong, "--json", "--lang", "en"))
+    assert (data["verdict"], data["status"], data["exit_code"]) == ("differs", "differs", 1)
+    assert data["verdict_label"] == {"ja": "新しい値と不一致", "en": "differs from the new values"}
+    assert data["headline"]["en"].startswith("differs from the new values")
+    assert "Waiting will not necessarily fix this" in data["advice"]["en"]
+    codes = {(r["rdtype"], r["code"]) for r in data["results"]}
+    assert codes == {("NS", "new"), ("A", "other"), ("AAAA", "new"), ("MX", "new")}
+    a_rows = [r for r in data["results"] if r["rdtype"] == "A"]
+    assert all(r["found"] == [NEW_A] and r["expected"] == [wrong] for r in a_rows)
 
 
 def test_new_zone_missing_on_the_new_servers_exits_2(dns_lab: DnsLab) -> None:
