@@ -87,6 +87,13 @@ def _failure(key: str, lang: str, field: str = "_form") -> dict[str, Any]:
     return {"ok": False, "errors": [{"field": field, "message": _MESSAGES[key].get(lang)}]}
 
 
+def format_date(value: date | None, lang: str) -> str:
+    """A date as the printed checklist shows it: ``2026年12月1日`` / ``2026-12-01`` (``""`` for none)."""
+    if value is None:
+        return ""
+    return value.isoformat() if lang == "en" else f"{value.year}年{value.month}月{value.day}日"
+
+
 def view(workspace: Workspace, lang: str) -> dict[str, Any]:
     """Everything the page renders: the migrations for the selector and the active one's rows and statuses."""
     current: dict[str, Any] | None = None
@@ -101,11 +108,13 @@ def view(workspace: Workspace, lang: str) -> dict[str, Any]:
             "domain": active.domain,
             "label": active.label,
             "cancellation_date": None if active.cancellation_date is None else active.cancellation_date.isoformat(),
+            "cancellation_date_text": format_date(active.cancellation_date, lang),
             "items": [
                 {
                     "number": item.number,
                     "done": state.done,
                     "date": None if state.completed_on is None else state.completed_on.isoformat(),
+                    "date_text": format_date(state.completed_on, lang),
                     "note": state.note,
                     "status": status,
                     "status_label": STATUS_LABELS[status].get(lang),
@@ -132,7 +141,14 @@ def view(workspace: Workspace, lang: str) -> dict[str, Any]:
     return {
         "active": workspace.active_id,
         "migrations": [
-            {"id": m.id, "domain": m.domain, "label": m.label, "name": m.name(lang)} for m in workspace.migrations
+            {
+                "id": m.id,
+                "domain": m.domain,
+                "label": m.label,
+                "name": m.name(lang),
+                "choice": f"{m.label} ({m.domain})" if m.label and m.domain else m.name(lang),
+            }
+            for m in workspace.migrations
         ],
         "current": current,
     }
@@ -164,9 +180,20 @@ def _op_fold(request: dict[str, Any], lang: str) -> dict[str, Any]:
     if not isinstance(entries, dict) or isinstance(now_ms, bool) or not isinstance(now_ms, (int, float)):
         raise _RequestError("request")
     texts = {key: text for key, text in entries.items() if isinstance(key, str) and isinstance(text, str)}
-    result = fold(request.get("stored"), texts, now_ms=int(now_ms))
+    import_text = request.get("import")
+    if import_text is not None and not isinstance(import_text, str):
+        raise _RequestError("request")
+    result = fold(request.get("stored"), texts, now_ms=int(now_ms), import_text=import_text)
+    report = result.imported
     return {
         "ok": True,
+        "imported": None
+        if report is None
+        else {
+            "message": report.message.get(lang),
+            "problems": [problem.get(lang) for problem in report.problems],
+            "changed": [*report.added, *report.updated, *report.copied],
+        },
         "stored": result.stored,
         "changed": result.changed,
         "backup": result.load.original,

@@ -41,7 +41,7 @@ from .progress import (
     validate_note,
     validate_timestamp,
 )
-from .storage import FORMAT_NAME, FORMAT_VERSION, LoadResult, dumps, loads
+from .storage import FORMAT_NAME, FORMAT_VERSION, ImportReport, LoadResult, dumps, import_file, loads
 from .text import Text
 
 __all__ = [
@@ -164,6 +164,7 @@ class Fold:
     folded: tuple[str, ...]
     remove: tuple[str, ...]
     rejected: dict[str, ChecklistError]
+    imported: ImportReport | None = None
 
 
 class _State:
@@ -260,13 +261,14 @@ class _State:
             self.clock["active"] = edit.stamp
             self.active = ident
 
-    def create(self, ident: str, domain: str, label: str, edit: Edit) -> Migration:
+    def create(self, ident: str, domain: str, label: str, edit: Edit, *, named: bool = True) -> Migration:
+        """A new checklist; ``named``: its domain and label are the edit's (an ``add``), else a later edit names it."""
         existing = self.find(ident)
         if existing is not None:
             return existing
         migration = Migration(ident, domain, label, created=edit.now, updated=edit.now)
         self.migrations.append(migration)
-        for name in ("domain", "label"):
+        for name in ("domain", "label") if named else ():
             self.clock[f"{ident}/{name}"] = edit.stamp
         self.select(ident, edit)
         return migration
@@ -296,7 +298,7 @@ def _target(state: _State, edit: Edit) -> Migration:
     if shown is not None:
         return shown
     # Every edit made before any checklist existed lands in the same one, whichever tab folds it first.
-    return state.create(f"{_PLACEHOLDER_PREFIX}{edit.stamp}"[:40], "", "", edit)
+    return state.create(f"{_PLACEHOLDER_PREFIX}{edit.stamp}"[:40], "", "", edit, named=False)
 
 
 def _first_placeholder(state: _State) -> Migration | None:
@@ -408,11 +410,37 @@ def values_of(migration: Migration) -> dict[str, Any]:
     }
 
 
-def fold(stored: object, entries: dict[str, str], *, now_ms: int) -> Fold:
-    """Fold every journal entry into the stored document (see the module's docstring); never raises.
+def _field_paths(ident: str) -> list[str]:
+    paths = [f"{ident}/{name}" for name in ("domain", "label", "cancellation_date", "deleted")]
+    paths += [f"{ident}/{n}.{part}" for n in range(1, ITEM_COUNT + 1) for part in _ITEM_FIELDS]
+    return paths
+
+
+def _import(state: _State, text: str, stamp: str) -> ImportReport:
+    """Merge an export file (:func:`~checklist_app.storage.import_file`) into the folded document; every field of
+    a checklist it added or changed takes ``stamp``, so an older edit still in the journal cannot undo the import."""
+    workspace, report = import_file(state.workspace(), text)
+    touched = {*report.added, *report.updated, *report.copied}
+    for migration in workspace.migrations:
+        if migration.id in touched:
+            state.deleted.discard(migration.id)  # an import may take back the id of a deleted checklist
+            state._put(migration)
+            for path in _field_paths(migration.id):
+                state.clock[path] = stamp
+    state.next_serial = max(state.next_serial, workspace.next_serial)
+    if workspace.active_id != state.workspace().active_id:
+        state.active = workspace.active_id
+        state.clock["active"] = stamp
+    return report
+
+
+def fold(stored: object, entries: dict[str, str], *, now_ms: int, import_text: str | None = None) -> Fold:
+    """Fold every journal entry into the stored document (see the module's docstring).
 
     ``now_ms`` is the page's clock: an entry older than :data:`KEEP_MS` is listed for removal (after a minute
-    every tab has folded it), an entry that is not one at all is removed at once.
+    every tab has folded it), an entry that is not one at all is removed at once. ``import_text``: an export file
+    merged in after the entries (its report in ``imported``). Never raises, except ``ChecklistError`` for an
+    import file with nothing readable in it.
     """
     load = loads(stored)
     try:
@@ -436,6 +464,7 @@ def fold(stored: object, entries: dict[str, str], *, now_ms: int) -> Fold:
             rejected[edit.key] = error
         if now_ms - edit.millis > KEEP_MS:
             remove.append(edit.key)
+    imported = None if import_text is None else _import(state, import_text, f"{now_ms:013d}-import")
     nothing = stored is None and not state.migrations and not state.clock
     written = None if nothing else state.text()
     return Fold(
@@ -446,4 +475,5 @@ def fold(stored: object, entries: dict[str, str], *, now_ms: int) -> Fold:
         folded=tuple(sorted(e.key for e in edits if e.key not in rejected)),
         remove=tuple(sorted(remove)),
         rejected=rejected,
+        imported=imported,
     )

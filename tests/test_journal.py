@@ -75,6 +75,52 @@ def test_the_domain_typed_later_names_that_checklist() -> None:
     assert migration.items[0].done is True
 
 
+def test_a_domain_typed_first_starts_a_checklist_named_by_it() -> None:
+    """The domain field above an empty list, typed before any tick, starts one checklist with that domain."""
+    result = fold(None, {key(T0): entry("domain", value="example.co.jp")}, now_ms=T0 + 10)
+    (migration,) = result.workspace.migrations
+    assert migration.domain == "example.co.jp"
+    assert result.workspace.active_id == migration.id
+    assert not result.rejected
+
+
+def test_an_import_is_merged_after_the_entries_and_an_older_entry_cannot_undo_it() -> None:
+    """An export file folded in with the journal: its rows win over entries made before it, its report is given."""
+    ticked = {key(T0): entry("domain", value="example.co.jp"), key(T0 + 1, "b"): entry("done", item=3, value=True)}
+    first = fold(None, ticked, now_ms=T0 + 10)
+    exported = loads(first.stored).workspace.migrations[0]
+    file = json.dumps(
+        {
+            "format": "netcom-checklist",
+            "version": 2,
+            "migrations": [
+                {
+                    "id": exported.id,
+                    "domain": "example.co.jp",
+                    "items": {"3": {"done": True, "date": "2026-12-01", "note": "ファイルから"}},
+                },
+                {"id": "m-9", "domain": "second.example", "items": {"1": {"done": True, "date": None, "note": ""}}},
+            ],
+        },
+        ensure_ascii=False,
+    )
+    merged = fold(first.stored, ticked, now_ms=T0 + 20, import_text=file)
+    assert merged.imported is not None and set(merged.imported.added) == {"m-9"}
+    again = fold(merged.stored, ticked, now_ms=T0 + 30)  # the entries are folded once more, as every tab does
+    by_domain = {m.domain: m for m in again.workspace.migrations}
+    assert by_domain["example.co.jp"].items[2].note == "ファイルから"
+    assert by_domain["example.co.jp"].items[2].completed_on == date(2026, 12, 1)
+    assert by_domain["second.example"].items[0].done is True
+
+
+def test_an_import_with_nothing_readable_is_refused_in_words() -> None:
+    """A file that holds no checklist: the fold op answers a field message for the file, nothing is written."""
+    answer = json.loads(
+        dispatch(json.dumps({"op": "fold", "stored": None, "entries": {}, "now_ms": T0, "import": "{}"}))
+    )
+    assert answer["ok"] is False and answer["errors"][0]["field"] == "file"
+
+
 def test_folding_again_changes_nothing_and_old_entries_are_removed() -> None:
     entries = {key(T0): entry("done", item=1, value=True), key(T0 + 1, "b"): entry("note", item=2, value="Auth Code")}
     first = fold(None, entries, now_ms=T0 + 100)
