@@ -32,10 +32,12 @@ import jinja2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from checklist_app.progress import NOTE_MAX_LENGTH
 from checklist_app.provider import PROVIDER, SAMPLE_LABEL
 from checklist_app.steps import ACTORS, ITEMS, STEPS, ChecklistItem, Step, items_for_step
 from checklist_app.text import Text
 from checklist_app.tools.forms import FORMS
+from checklist_app.words import page_words_json
 from scripts.css_bundle import bundle_site
 from scripts.provider_check import check_provider
 from scripts.sw_stamp import stamp as stamp_service_worker
@@ -58,6 +60,7 @@ LABELS = {
     "see_step": Text(ja="手順を見る", en="See the step"),
     "checklist_link": Text(ja="チェックリストで見る", en="Open in the checklist"),
     "domain": Text(ja="ドメイン名", en="Domain name"),
+    "note": Text(ja="メモ", en="Note"),
 }
 
 
@@ -141,17 +144,13 @@ def _item_body(item: ChecklistItem, lang: str) -> str:
     return "".join(parts)
 
 
-def _requires(item: ChecklistItem) -> str:
-    """The item's prerequisites for the page's JavaScript (status before Python starts): "1 2"."""
-    return " ".join(str(n) for n in item.requires)
-
-
 def _cancel_field(item: ChecklistItem, lang: str, id_prefix: str) -> str:
     label = html.escape(LABELS["cancel_date"].get(lang))
     return (
         f'<p class="nc-cancel"><label for="{id_prefix}cancel-date-{item.number}">{label}</label> '
         f'<input type="date" id="{id_prefix}cancel-date-{item.number}" name="cancel-date" '
-        f'class="nc-date" data-item="{item.number}" data-field="cancellation_date"></p>'
+        f'class="nc-date" data-item="{item.number}" data-field="cancellation_date">'
+        '<span class="nc-print-value" aria-hidden="true"></span></p>'
     )
 
 
@@ -163,12 +162,17 @@ def _step_items(page: Any, step: Step, lang: str) -> str:
     out = [
         f'<section class="nc-step-items" data-step="{step.number}" aria-labelledby="step-items-title">',
         f'<h2 id="step-items-title">{html.escape(LABELS["items"].get(lang))}</h2>',
+        '<p class="nc-step-items__for" aria-live="polite"></p>',
         '<ul class="nc-items">',
     ]
     for item in items:
         out.append(
-            f'<li class="nc-item" id="{item.row_id}" data-item="{item.number}" data-requires="{_requires(item)}">'
+            f'<li class="nc-item" id="{item.row_id}" data-item="{item.number}">'
+            f'<span class="nc-step-check"><input type="checkbox" id="step-done-{item.number}" class="nc-done" '
+            f'data-item="{item.number}" aria-label="{item.number}. {html.escape(item.title.get(lang))}" '
+            f'aria-describedby="step-status-{item.number}"></span>'
             f'<span class="nc-item__no">{item.number}</span> {_badge(item.actor, lang)} {_item_body(item, lang)} '
+            f'<strong class="nc-status" id="step-status-{item.number}"></strong> <span class="nc-step-date"></span> '
             f'<a class="nc-item__link" href="{checklist}#{item.row_id}">'
             f"{html.escape(LABELS['checklist_link'].get(lang))}</a></li>"
         )
@@ -216,16 +220,22 @@ def _checklist_form(page: Any, lang: str) -> str:
         step = STEPS[item.step - 1]
         link = f"{_rel(page, step.doc)}#{item.anchor}"
         cancel = _cancel_field(item, lang, "") if item.has_cancellation_date else ""
+        n = item.number
+        note = (
+            f'<p class="nc-note"><label for="note-{n}">{html.escape(LABELS["note"].get(lang))}</label>'
+            f'<textarea id="note-{n}" rows="1" maxlength="{NOTE_MAX_LENGTH}" data-item="{n}" data-field="note" '
+            'class="nc-note__input"></textarea><span class="nc-note__print" aria-hidden="true"></span></p>'
+        )
         out.append(
-            f'<tr id="{item.row_id}" class="nc-row" data-item="{item.number}" data-step="{item.step}" '
-            f'data-requires="{_requires(item)}">'
+            f'<tr id="{item.row_id}" class="nc-row" data-item="{n}" data-step="{item.step}">'
             f'<th scope="row" class="nc-col-no">'
-            f'<input type="checkbox" id="done-{item.number}" class="nc-done" data-item="{item.number}" '
-            f'aria-label="{item.number}. {html.escape(item.title.get(lang))}"> '
-            f'<label for="done-{item.number}">{item.number}</label></th>'
-            f"<td>{_badge(item.actor, lang)} {_item_body(item, lang)}{cancel}"
+            f'<input type="checkbox" id="done-{n}" class="nc-done" data-item="{n}" '
+            f'aria-label="{n}. {html.escape(item.title.get(lang))}" aria-describedby="status-{n}"> '
+            f'<label for="done-{n}">{n}</label></th>'
+            f'<td><strong class="nc-status" id="status-{n}"></strong> '
+            f"{_badge(item.actor, lang)} {_item_body(item, lang)}{cancel}"
             f' <a class="nc-row__step" href="{link}">{html.escape(LABELS["see_step"].get(lang))} '
-            f"({_step_label(step, lang)})</a></td>"
+            f"({_step_label(step, lang)})</a>{note}</td>"
             f'<td class="nc-col-date" data-label="{html.escape(LABELS["done_date"].get(lang))}">'
             f'<input type="date" class="nc-date" id="date-{item.number}" '
             f'data-item="{item.number}" data-field="completed_on" '
@@ -537,10 +547,20 @@ def stamp_search_worker(site: Path) -> str | None:
     return found[0]
 
 
+_BODY = re.compile(r"<body\b[^>]*>")
+
+
+def words_script(lang: str) -> str:
+    """The words the page's JavaScript writes (checklist_app/words.py), as data: no text lives in JavaScript."""
+    return f'<script type="application/json" id="nc-words">{page_words_json(lang)}</script>'
+
+
 def on_post_page(output: str, page: Any, config: Any) -> str:
-    """Pages that start Python hold the search index build until Python is ready (see nc-search.js)."""
+    """Pages that start Python hold the search index build until Python is ready (see nc-search.js); every page
+    carries the glue's words, first in its body (the checklist's early view runs in the middle of the body)."""
     if _SAMPLE_OPEN in output or _SAMPLE_CLOSE in output:  # e.g. a sample value in a heading (the TOC, the title)
         raise ValueError(f"{page.file.src_uri}: an example provider value is shown where it cannot be marked")
+    output = _BODY.sub(lambda match: match.group(0) + words_script(_lang(page)), output, count=1)
     return hold_search_on_python_pages(output)
 
 

@@ -28,6 +28,9 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 from serve import make_server  # noqa: E402  (scripts/ is not a package)
 
+from checklist_app.browser import view_text  # noqa: E402
+from checklist_app.storage import loads  # noqa: E402
+
 CHROMIUM = os.environ.get("NC_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -43,6 +46,8 @@ CHROMIUM_ARGS = [
     "--proxy-server=http://127.0.0.1:9",
 ]
 STORAGE_KEY = "netcom-checklist"
+VIEW_KEY = "netcom-checklist:view"
+EDIT_PREFIX = "netcom-checklist:edit:"
 BACKUP_KEY = "netcom-checklist-backup"
 PYTHON_READY_TIMEOUT_MS = 90_000
 # Generous waits: `make test` may share a small machine with other work (Python's start was seen to take
@@ -211,14 +216,45 @@ def stored(page: Page, key: str = STORAGE_KEY) -> Any:
     return None if text is None else json.loads(text)
 
 
+def journal(page: Page) -> dict[str, Any]:
+    """The journal entries in the page's localStorage, parsed, by key."""
+    entries: dict[str, str] = page.evaluate(
+        "(prefix) => Object.fromEntries(Object.keys(localStorage).filter((k) => k.startsWith(prefix))"
+        ".map((k) => [k, localStorage.getItem(k)]))",
+        EDIT_PREFIX,
+    )
+    return {key: json.loads(text) for key, text in entries.items()}
+
+
+def wait_folded(page: Page) -> None:
+    """Wait until Python has folded every journal entry in the page's localStorage into the document."""
+    page.wait_for_function(
+        "(prefix) => { const view = JSON.parse(localStorage.getItem('netcom-checklist:view') || 'null');"
+        " const keys = Object.keys(localStorage).filter((k) => k.startsWith(prefix));"
+        " return view && keys.every((k) => view.folded.includes(k) || k in view.rejected); }",
+        arg=EDIT_PREFIX,
+    )
+
+
 def stored_text(page: Page, key: str = STORAGE_KEY) -> str | None:
     """The raw text under ``key`` in the page's localStorage."""
     result: str | None = page.evaluate("(key) => localStorage.getItem(key)", key)
     return result
 
 
-def preset_storage(context: BrowserContext, base_url: str, values: dict[str, str]) -> None:
-    """Put ``values`` into localStorage for the site's origin before any page script runs."""
+def saved_view(document_text: str) -> str:
+    """The view Python keeps beside ``document_text`` (what a page that folded it last wrote)."""
+    return view_text(loads(document_text).workspace)
+
+
+def preset_storage(context: BrowserContext, base_url: str, values: dict[str, str], *, view: bool = True) -> None:
+    """Put ``values`` into localStorage for the site's origin before any page script runs.
+
+    A document comes with the view Python wrote beside it, as the page leaves them (``view=False``: the document
+    alone, as a browser holds it from before the view existed, or when it was damaged outside the page).
+    """
+    if view and STORAGE_KEY in values and VIEW_KEY not in values:
+        values = {**values, VIEW_KEY: saved_view(values[STORAGE_KEY])}
     page = context.new_page()
     page.route("**/*", lambda route: route.fulfill(status=200, content_type="text/html", body="<!doctype html>"))
     page.goto(base_url + "__blank__")

@@ -4,22 +4,32 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from checklist_app.storage import loads
+
 from .conftest import (
+    BACKUP_KEY,
+    EDIT_PREFIX,
     REPO,
+    STORAGE_KEY,
+    VIEW_KEY,
     PythonGate,
     browser_today,
     document,
+    journal,
     open_checklist,
     preset_storage,
     start_checklist,
     stored,
+    stored_text,
     tick,
+    wait_folded,
     wait_python,
     wait_shown,
 )
@@ -139,7 +149,7 @@ def test_hand_over_keeps_the_same_values(context: BrowserContext, base_url: str)
 
 
 def test_ticks_made_before_python_is_ready_are_kept(context: BrowserContext, base_url: str) -> None:
-    """A tick and a note made while Python starts are saved at once and still there after the hand-over."""
+    """A tick and a note made while Python starts are recorded at once and folded into the document once it is ready."""
     preset_storage(context, base_url, {"netcom-checklist": SAVED})
     gate = PythonGate(context)
     page = context.new_page()
@@ -147,13 +157,16 @@ def test_ticks_made_before_python_is_ready_are_kept(context: BrowserContext, bas
     tick(page, "#done-3")
     page.fill("#note-4", "待ち")
     page.locator("#note-4").blur()
-    assert stored(page)["migrations"][0]["items"]["3"]["done"] is True
+    recorded = {(e["edit"], e["item"], e["value"], e["migration"]) for e in journal(page).values()}
+    assert recorded == {("done", 3, True, "m-1"), ("note", 4, "待ち", "m-1")}
+    expect(page.locator("#status-3")).to_be_hidden()  # no status claimed before Python decides one
     gate.release()
     wait_python(page)
-    page.wait_for_timeout(300)
+    wait_folded(page)
     items = stored(page)["migrations"][0]["items"]
     assert items["3"]["done"] is True and items["4"]["note"] == "待ち"
     expect(page.locator("#done-3")).to_be_checked()
+    expect(page.locator("#status-3")).to_have_text("完了")
 
 
 def test_tick_date_note_survive_a_reload(page: Page, base_url: str) -> None:
@@ -381,21 +394,82 @@ def test_step_page_does_not_start_python(page: Page, base_url: str) -> None:
     assert page.evaluate("typeof globalThis.ncPythonEarly") == "undefined"
 
 
-def test_javascript_writer_writes_what_python_writes(context: BrowserContext, base_url: str) -> None:
-    """Text written by the JavaScript writer while Python starts is exactly Python's canonical text (no repair)."""
+def test_javascript_writes_only_journal_entries_python_writes_the_document(
+    context: BrowserContext, base_url: str
+) -> None:
+    """While Python starts, a domain, a tick, a note and a date become journal entries and nothing else is written;
+    once Python is ready it folds them into its canonical document (the note's CR LF as LF) and removes nothing yet."""
     gate = PythonGate(context)
     page = context.new_page()
     open_checklist(page, base_url, ready=False)
-    start_checklist(page, "ｆｕｌｌ.example")
+    page.fill("#checklist-domain", "ｆｕｌｌ.example")
+    page.press("#checklist-domain", "Tab")
     tick(page, "#done-1")
     page.fill("#note-2", "改行\r\nあり\tタブ")
     page.locator("#note-2").blur()
     page.fill("#cancel-date-2", "2027-01-31")
     page.locator("#cancel-date-2").blur()
-    written = page.evaluate("localStorage.getItem('netcom-checklist')")
+    assert stored(page) is None and stored(page, VIEW_KEY) is None
+    kinds = sorted(entry["edit"] for entry in journal(page).values())
+    assert kinds == ["cancellation_date", "domain", "done", "note"]
+    expect(page.locator("#checklist-domain-error")).to_have_text("確認中…")
     gate.release()
     wait_python(page)
-    page.wait_for_timeout(500)
-    assert page.evaluate("localStorage.getItem('netcom-checklist')") == written
-    assert page.evaluate("localStorage.getItem('netcom-checklist-backup')") is None
-    assert json.loads(written)["migrations"][0]["items"]["2"]["note"] == "改行\nあり\tタブ"
+    wait_folded(page)
+    (migration,) = stored(page)["migrations"]
+    assert migration["domain"] == "ｆｕｌｌ.example"
+    assert migration["items"]["2"]["note"] == "改行\nあり\tタブ"
+    assert migration["items"]["1"]["done"] is True and migration["cancellation_date"] == "2027-01-31"
+    assert len(journal(page)) == 4  # kept a minute, for the other tabs
+    expect(page.locator("#checklist-domain-error")).to_be_hidden()
+    assert stored(page, BACKUP_KEY) is None
+
+
+def test_first_tick_on_a_fresh_browser_works_and_survives_a_reload(page: Page, base_url: str) -> None:
+    """A new customer ticks 1 at once: the 12 items are enabled, the tick stays after a reload, its checklist is
+    「ドメイン未入力」 until the domain typed above the list names it."""
+    page.goto(base_url + "checklist/")
+    page.wait_for_selector("html[data-nc-state]", state="attached")
+    assert page.locator(".nc-done:disabled").count() == 0
+    tick(page, "#done-1")
+    expect(page.locator("#date-1")).to_have_value(browser_today(page))
+    page.reload()
+    wait_shown(page)
+    expect(page.locator("#done-1")).to_be_checked()
+    wait_python(page)
+    wait_folded(page)
+    expect(page.locator("#nc-migration-select option")).to_have_text(["ドメイン未入力"])
+    expect(page.locator("#status-1")).to_have_text("完了")
+    page.fill("#checklist-domain", "example.co.jp")
+    page.press("#checklist-domain", "Tab")
+    expect(page.locator("#nc-migration-select option")).to_have_text(["example.co.jp"])
+    expect(page.locator("#done-1")).to_be_checked()
+    assert [m["domain"] for m in stored(page)["migrations"]] == ["example.co.jp"]
+
+
+def test_old_entries_are_removed_once_folded(context: BrowserContext, base_url: str) -> None:
+    """An entry older than a minute (every tab has folded it by then) is folded in and then removed."""
+    old_key = f"{EDIT_PREFIX}{int(time.time() * 1000) - 120_000:013d}-old"
+    entry = {"edit": "done", "migration": "m-1", "item": 4, "value": True, "day": "2026-12-01", "now": ""}
+    preset_storage(context, base_url, {STORAGE_KEY: SAVED, old_key: json.dumps(entry)})
+    page = context.new_page()
+    open_checklist(page, base_url)
+    page.wait_for_function("(k) => localStorage.getItem(k) === null", arg=old_key)
+    assert stored(page)["migrations"][0]["items"]["4"]["done"] is True
+    expect(page.locator("#done-4")).to_be_checked()
+
+
+def test_a_document_stored_before_the_view_existed_is_shown_once_python_read_it(
+    context: BrowserContext, base_url: str
+) -> None:
+    """An upgrade: a saved document without a view says it is being read, then shows everything, unchanged."""
+    preset_storage(context, base_url, {STORAGE_KEY: SAVED}, view=False)
+    gate = PythonGate(context)
+    page = context.new_page()
+    open_checklist(page, base_url, ready=False)
+    expect(page.locator("#nc-progress-text")).to_have_text("保存されている内容を読み込んでいます…")
+    gate.release()
+    wait_python(page)
+    expect(page.locator("#nc-progress-text")).to_have_text("2 / 12 完了")
+    expect(page.locator("#note-2")).to_have_value("受領")
+    assert loads(stored_text(page)).workspace == loads(SAVED).workspace
