@@ -152,7 +152,9 @@ globalThis.ncChecklist ??= (() => {
     }
     const text = $("#nc-progress-text");
     const bar = $("#nc-progress");
-    if (text) text.textContent = current ? current.summary : say(state.pending.length || state.stored ? "reading" : "no_migration");
+    // Without Python (it could not start) nothing says how far along the list is: the status line says what works.
+    const waiting = document.documentElement.dataset.ncPython === "failed" ? "" : say("reading");
+    if (text) text.textContent = current ? current.summary : state.pending.length || state.stored ? waiting : say("no_migration");
     if (bar) [bar.value, bar.hidden] = [current ? current.done : 0, !current];
     const next = $("#nc-next");
     if (next) {

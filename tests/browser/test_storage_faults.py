@@ -12,9 +12,9 @@ from .conftest import (
     STORAGE_KEY,
     PythonGate,
     document,
+    journal,
     open_checklist,
     preset_storage,
-    start_checklist,
     stored,
     stored_text,
     tick,
@@ -87,7 +87,7 @@ def test_without_local_storage_the_checklist_works_in_memory_and_says_so(
 
 def test_corrupted_json_is_backed_up_and_the_user_told(context: BrowserContext, base_url: str) -> None:
     """Text that is not JSON is kept under the backup key, replaced by an empty checklist, and reported."""
-    preset_storage(context, base_url, {STORAGE_KEY: "{this is not json"})
+    preset_storage(context, base_url, {STORAGE_KEY: "{this is not json"}, view=False)
     page = context.new_page()
     open_checklist(page, base_url)
     expect(page.locator("#nc-alerts")).to_contain_text("読めませんでした")
@@ -98,7 +98,7 @@ def test_corrupted_json_is_backed_up_and_the_user_told(context: BrowserContext, 
 
 def test_partly_broken_data_shows_what_could_be_recovered(context: BrowserContext, base_url: str) -> None:
     """A document with one readable and one broken migration shows the readable one; the original is backed up."""
-    preset_storage(context, base_url, {STORAGE_KEY: GOOD_AND_BROKEN})
+    preset_storage(context, base_url, {STORAGE_KEY: GOOD_AND_BROKEN}, view=False)
     page = context.new_page()
     open_checklist(page, base_url)
     expect(page.locator("#checklist-domain")).to_have_value("good.example")
@@ -108,26 +108,28 @@ def test_partly_broken_data_shows_what_could_be_recovered(context: BrowserContex
     assert [m["domain"] for m in stored(page)["migrations"]] == ["good.example"]
 
 
-def test_version_1_is_shown_at_once_then_migrated(context: BrowserContext, base_url: str) -> None:
-    """The older format shows before Python is ready; Python then writes version 2 and keeps the original."""
-    preset_storage(context, base_url, {STORAGE_KEY: VERSION_1})
+def test_version_1_is_kept_until_python_migrates_it(context: BrowserContext, base_url: str) -> None:
+    """The older format (stored before the view existed): the page says it is reading it and rewrites nothing; Python
+    then writes version 2, keeps the original as a backup, and the rows show."""
+    preset_storage(context, base_url, {STORAGE_KEY: VERSION_1}, view=False)
     gate = PythonGate(context)
     page = context.new_page()
     open_checklist(page, base_url, ready=False)
-    expect(page.locator("#done-2")).to_be_checked()
-    expect(page.locator("#date-1")).to_have_value("2026-11-01")
+    expect(page.locator("#nc-progress-text")).to_have_text("保存されている内容を読み込んでいます…")
     assert stored_text(page) == VERSION_1  # nothing rewritten before Python has made the backup
     gate.release()
     wait_python(page)
     expect(page.locator("#nc-alerts")).to_contain_text("以前の形式")
+    expect(page.locator("#done-2")).to_be_checked()
+    expect(page.locator("#date-1")).to_have_value("2026-11-01")
     data = stored(page)
     assert data["version"] == 2 and data["migrations"][0]["items"]["2"]["note"] == "旧形式のメモ"
     assert stored_text(page, BACKUP_KEY) == VERSION_1
 
 
 def test_actions_on_old_data_before_python_are_replayed_after_migration(context: BrowserContext, base_url: str) -> None:
-    """A tick made on version-1 data while Python starts is queued and applied after the migration."""
-    preset_storage(context, base_url, {STORAGE_KEY: VERSION_1})
+    """A tick made on version-1 data while Python starts is recorded and folded in after the migration."""
+    preset_storage(context, base_url, {STORAGE_KEY: VERSION_1}, view=False)
     gate = PythonGate(context)
     page = context.new_page()
     open_checklist(page, base_url, ready=False)
@@ -154,29 +156,33 @@ def test_full_quota_tells_the_user_and_leaves_the_old_value_intact(context: Brow
     expect(page.locator("#done-2")).to_be_checked()  # the change is still on screen, to export
 
 
-def test_full_quota_before_python_is_ready_also_keeps_the_old_value(context: BrowserContext, base_url: str) -> None:
-    """The JavaScript writer (used while Python starts) fails the same way: old value intact, user told."""
+def test_full_storage_before_python_is_ready_keeps_the_old_value(context: BrowserContext, base_url: str) -> None:
+    """Storage full for every key while Python starts: the tick cannot be recorded, the page says so and shows what
+    is saved (the box is not left ticked as if it were); the stored text is the old one."""
     saved = document({"domain": "full.example"})
     preset_storage(context, base_url, {STORAGE_KEY: saved})
-    context.add_init_script(FULL_QUOTA)
+    context.add_init_script(FULL_QUOTA.replace('key === "netcom-checklist"', 'key.startsWith("netcom-checklist")'))
     gate = PythonGate(context)
     page = context.new_page()
     open_checklist(page, base_url, ready=False)
-    tick(page, "#done-1")
+    page.locator("#done-1").click()
     expect(page.locator("#nc-alerts")).to_contain_text("保存容量が足りない")
-    assert stored_text(page) == saved
+    expect(page.locator("#done-1")).not_to_be_checked()
+    assert stored_text(page) == saved and journal(page) == {}
     gate.release()
 
 
 def _assert_python_failed_but_ticking_works(page: Page, base_url: str) -> None:
+    """Without Python: the status says what still works; a domain and a tick are recorded and survive a reload."""
     expect(page.locator("[data-nc-python-status]")).to_contain_text("開始できませんでした")
-    start_checklist(page, "fallback.example")
+    page.fill("#checklist-domain", "fallback.example")
+    page.press("#checklist-domain", "Tab")
     tick(page, "#done-1")
-    expect(page.locator("#nc-progress-text")).to_have_text("1 / 12 完了")
     page.reload()
     wait_shown(page)
     expect(page.locator("#done-1")).to_be_checked()
-    assert stored(page)["migrations"][0]["items"]["1"]["done"] is True
+    expect(page.locator("#checklist-domain")).to_have_value("fallback.example")
+    assert sorted(entry["edit"] for entry in journal(page).values()) == ["domain", "done"]
 
 
 def test_without_webassembly_a_clear_message_and_ticking_still_works(context: BrowserContext, base_url: str) -> None:
@@ -199,14 +205,14 @@ def test_when_the_worker_is_missing_a_clear_message_and_ticking_still_works(
     _assert_python_failed_but_ticking_works(page, base_url)
 
 
-def test_without_python_corrupted_data_is_still_backed_up(context: BrowserContext, base_url: str) -> None:
-    """Python cannot start and the data is damaged: JavaScript keeps the original as a backup before writing."""
-    preset_storage(context, base_url, {STORAGE_KEY: "{broken"})
+def test_without_python_damaged_data_is_never_overwritten(context: BrowserContext, base_url: str) -> None:
+    """Python cannot start and the data is damaged: nothing rewrites it (only Python writes the document), and the
+    customer's ticks are recorded beside it, for the next page where Python starts."""
+    preset_storage(context, base_url, {STORAGE_KEY: "{broken"}, view=False)
     context.add_init_script("delete globalThis.WebAssembly;")
     page = context.new_page()
     open_checklist(page, base_url, ready=False)
     wait_python(page, "failed")
-    expect(page.locator("#nc-alerts")).to_contain_text("読めませんでした")
-    assert stored_text(page, BACKUP_KEY) == "{broken"
-    start_checklist(page, "after.example")
-    assert stored(page)["migrations"][0]["domain"] == "after.example"
+    tick(page, "#done-2")
+    assert stored_text(page) == "{broken" and stored_text(page, BACKUP_KEY) is None
+    assert [entry["edit"] for entry in journal(page).values()] == ["done"]

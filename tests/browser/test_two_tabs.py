@@ -9,12 +9,15 @@ from .conftest import (
     PYTHON_READY_TIMEOUT_MS,
     PythonGate,
     document,
+    journal,
     open_checklist,
     preset_storage,
     record,
     stored,
     stored_text,
     tick,
+    wait_folded,
+    wait_python,
 )
 
 pytestmark = pytest.mark.browser
@@ -104,16 +107,69 @@ def test_an_untick_in_the_other_tab_after_seeing_the_tick_is_kept(context: Brows
 
 
 def test_ticks_in_both_tabs_before_python_is_ready_are_all_kept(context: BrowserContext, base_url: str) -> None:
-    """While Python starts, both tabs write through the JavaScript writer; neither overwrites the other."""
+    """While Python starts, both tabs record their ticks as entries (each tab shows the other's at once); once Python
+    is ready every tick is in the document."""
     gate = PythonGate(context)
     first, second = _two_tabs(context, base_url, ready=False)
     tick(first, "#done-1")
     tick(second, "#done-2")
     tick(first, "#done-3")
+    expect(second.locator("#done-3")).to_be_checked()
+    expect(first.locator("#done-2")).to_be_checked()
+    assert len(journal(first)) == 3 and stored_text(first) == SAVED
+    gate.release()
+    for tab in (first, second):
+        wait_python(tab)
+    wait_folded(first)
     items = stored(first)["migrations"][0]["items"]
     assert [items[n]["done"] for n in ("1", "2", "3")] == [True, True, True]
-    expect(second.locator("#done-3")).to_be_checked()
-    gate.release()
+
+
+# Twenty edits in a row from one tab, all starting at the same instant in both tabs (a timer at an agreed time): ticks,
+# dates and notes on this tab's own items, each edit made as the user makes it (the field's value, then its event).
+_TWENTY_EDITS = """([at, items, tag]) => { setTimeout(async () => {
+  const made = [];
+  for (let i = 0; i < 20; i++) {
+    const item = items[i % items.length];
+    const kind = ["done", "date", "note"][Math.floor(i / items.length) % 3];
+    const field = document.getElementById(`${kind === "note" ? "note" : kind}-${item}`);
+    const date = `2026-12-${String(10 + i).padStart(2, "0")}`;
+    const value = kind === "done" ? i % 2 === 0 : kind === "date" ? date : `${tag}-${i}`;
+    if (kind === "done") field.checked = value; else field.value = value;
+    field.dispatchEvent(new Event("change", { bubbles: true }));
+    made.push([item, kind, value]);
+    await new Promise((r) => setTimeout(r, i % 3));
+  }
+  window.__made = made;
+}, Math.max(0, at - Date.now())); }"""
+
+
+def test_twenty_edits_from_each_of_two_tabs_at_once_lose_nothing(context: BrowserContext, base_url: str) -> None:
+    """Two tabs make 20 edits each at the same moment (ticks, dates, notes on different items): once both have folded,
+    every field holds the last value its tab gave it, in the document and on both pages."""
+    first, second = _two_tabs(context, base_url)
+    at = first.evaluate("Date.now()") + 600
+    first.evaluate(_TWENTY_EDITS, [at, [1, 2, 3, 4, 5, 6], "A"])  # returns at once: the edits start at `at`
+    second.evaluate(_TWENTY_EDITS, [at, [7, 8, 9, 10, 11, 12], "B"])
+    last: dict[tuple[int, str], object] = {}
+    for tab in (first, second):
+        tab.wait_for_function("() => window.__made !== undefined")
+        for item, kind, value in tab.evaluate("window.__made"):
+            last[(item, kind)] = value
+    for tab in (first, second):
+        wait_folded(tab)
+    first.wait_for_timeout(500)  # a last storage event may still be folding
+    wait_folded(first)
+    items = stored(first)["migrations"][0]["items"]
+    key = {"done": "done", "date": "date", "note": "note"}
+    lost = [(item, kind, value) for (item, kind), value in last.items() if items[str(item)][key[kind]] != value]
+    assert lost == []
+    for tab in (first, second):
+        for (item, kind), value in last.items():
+            if kind == "done":
+                expect(tab.locator(f"#done-{item}")).to_be_checked(checked=bool(value))
+            else:
+                expect(tab.locator(f"#{kind}-{item}")).to_have_value(str(value))
 
 
 def test_a_new_migration_in_one_tab_appears_in_the_other_selector(context: BrowserContext, base_url: str) -> None:

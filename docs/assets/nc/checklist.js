@@ -48,8 +48,12 @@ export async function fold(importText) {
         if (store.set(BACKUP_KEY, answer.backup) !== "ok") return nc.alertOnce("backup", say("backup_failed"));
         nc.alertOnce(answer.migrated_from ? "migrated" : "recovered", say(answer.migrated_from ? "migrated" : "recovered"));
       }
+      if (answer.problems.length && !$("#nc-alerts .nc-problems")) {
+        $("#nc-alerts")?.append(el("ul", { class: "nc-problems" }, ...answer.problems.map((text) => el("li", { text }))));
+      }
       if (answer.changed && store.get(nc.KEY) !== stored) again = true; // another tab wrote meanwhile: fold its text
-      else if (answer.changed) store.set(nc.KEY, answer.stored);
+      // A document that cannot be written (storage full): the entries stay, painted as they are, and nothing is lost.
+      else if (answer.changed && store.set(nc.KEY, answer.stored) !== "ok") break;
       if (store.get(nc.VIEW_KEY) !== answer.view) store.set(nc.VIEW_KEY, answer.view);
       for (const key of answer.remove) store.remove(key);
       settle(JSON.parse(answer.view));
@@ -148,13 +152,13 @@ function setupWorkspace() {
     label.value = kind === "rename" ? current()?.label || "" : "";
     domain.focus();
   };
-  const close = () => {
+  const close = (focus) => {
     panel.hidden = true;
-    $(mode === "add" ? "#nc-add" : "#nc-rename").focus();
+    (focus || $(mode === "add" ? "#nc-add" : "#nc-rename")).focus();
   };
   $("#nc-add").addEventListener("click", () => open("add"));
   $("#nc-rename").addEventListener("click", () => open("rename"));
-  $("#nc-form-cancel").addEventListener("click", close);
+  $("#nc-form-cancel").addEventListener("click", () => close());
   panel.addEventListener("keydown", (event) => event.key === "Escape" && close());
   panel.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -163,7 +167,7 @@ function setupWorkspace() {
       mode === "add"
         ? await panelEdit(domain, "add", { migration: null, value: domain.value, label: label.value })
         : (await panelEdit(domain, "domain", { value: domain.value })) && (await panelEdit(label, "label", { value: label.value }));
-    if (ok || (mode === "rename" && !m)) close();
+    if (ok || (mode === "rename" && !m)) close($("#nc-migration-select"));
   });
   const named = () => current() && { id: current().id, name: current().name };
   $("#nc-delete").addEventListener("click", (event) => {
@@ -233,7 +237,7 @@ export function setupChecklist() {
   python.onChange((state) => {
     showPythonState(state);
     if (state === "ready") fold();
-    if (state === "failed") settle(null);
+    if (state === "failed") settle(null) || paint();
   });
   // Another tab recorded or folded: paint what it wrote, and fold again (a stale write of theirs is repaired here).
   addEventListener("storage", (event) => {
