@@ -2,8 +2,8 @@
 
 Every option's help reads "日本語 / English". Output is Japanese unless ``--lang en``; errors are shown in both
 languages unless ``--lang`` is given. Exit codes: 0 success, 2 bad input (the error on stderr, nothing on stdout,
-never a traceback); ``dnscheck`` also uses 1 for "not switched yet or mixed"
-(:func:`checklist_app.dnscheck.transport.outcome`).
+never a traceback); ``dnscheck`` also uses 1 for "not switched, propagating or
+differs from the new values" (:func:`checklist_app.dnscheck.transport.outcome`).
 
 The core takes no clock: this module passes today's date (hosts markers) and the current time (``.ics`` DTSTAMP).
 Only ``dnscheck`` touches the network, through :mod:`checklist_app.dnscheck.transport` (CPython only).

@@ -282,8 +282,8 @@ MAIL: Final = ToolForm(
         "このツールは JavaScript を使います。JavaScript を有効にするか、"
         "『他社からの移行_メールソフト設定』の設定値の表を"
         "ご覧ください。",
-        "This tool needs JavaScript. Turn JavaScript on, or use the table of values in the mail client migration "
-        "manual.",
+        "This tool needs JavaScript. Turn JavaScript on, or use the table of values in the manual "
+        "“Mail client set-up when migrating”.",
     ),
     (_MAIL_ADDRESSES, _MAIL_PROTOCOL, _MAIL_CLIENT, _MAIL_OLD_SERVER, _MAIL_NEW_SERVER, _MAIL_SMTP),
     _t("設定値を表示する", "Show the settings"),
