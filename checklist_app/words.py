@@ -16,10 +16,6 @@ from .text import Text
 __all__ = ["PAGE_WORDS", "page_words", "page_words_json"]
 
 PAGE_WORDS: dict[str, Text] = {
-    "loading": Text(
-        ja="チェックリストを準備しています。チェック・日付・メモはこのまま記入でき、すぐに保存されます。",
-        en="Getting the checklist ready. You can tick and write dates and notes meanwhile: they are saved at once.",
-    ),
     "failed": Text(
         ja="このブラウザではチェックリストの一部の機能(ドメインの追加・削除、書き出し・読み込み、進み具合の表示)を"
         "開始できませんでした。チェック・日付・メモの記入はこのまま使え、ブラウザに保存されます。",

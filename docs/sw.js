@@ -53,27 +53,18 @@ async function offlinePage(url) {
   return new Response(text, { status: 503, statusText: "Offline", headers: cached.headers });
 }
 
-async function navigate(event) {
-  const url = new URL(event.request.url);
-  try {
-    const response = (await event.preloadResponse) || (await fetch(event.request));
-    if (storable(response)) event.waitUntil(put(PAGES, keyOf(url), response.clone()));
-    return response;
-  } catch (error) {
-    return (await caches.match(keyOf(url), { cacheName: PAGES })) || offlinePage(url);
-  }
-}
-
+// Pages (with the navigation preload) and theme files: the network first, the saved copy when it cannot answer; a page
+// never saved falls back to the offline page in its language.
 async function networkFirst(event, cacheName) {
   const url = new URL(event.request.url);
   try {
-    const response = await fetch(event.request);
+    const response = (cacheName === PAGES && (await event.preloadResponse)) || (await fetch(event.request));
     if (storable(response)) event.waitUntil(put(cacheName, keyOf(url), response.clone()));
     return response;
   } catch (error) {
     const cached = await caches.match(keyOf(url), { cacheName });
-    if (cached) return cached;
-    throw error;
+    if (cached || cacheName !== PAGES) return cached || Promise.reject(error);
+    return offlinePage(url);
   }
 }
 
@@ -92,7 +83,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (!inScope(url)) return; // other origins (DoH resolvers) go to the network untouched
   const path = sitePath(url);
-  if (request.mode === "navigate") event.respondWith(navigate(event));
+  if (request.mode === "navigate") event.respondWith(networkFirst(event, PAGES));
   else if (isImmutable(path)) event.respondWith(cacheFirst(event));
   else event.respondWith(networkFirst(event, cacheFor(path)));
 });

@@ -492,7 +492,7 @@ def _script_name(url: str) -> str:
 # page, with or without Python. Our Python glue: the scripts that start the worker and talk to it on the main thread.
 # (LONG_TASK_MS: a frame longer than this is a long task.)
 THEME_SCRIPTS = ("bundle.min.js", "init.js", "palette.js", "content.js")
-PYTHON_SCRIPTS = ("py-start.js", "app.js", "pyodide.mjs", "pyodide.asm.mjs")
+PYTHON_SCRIPTS = ("py-start.js", "app.js", "python.js", "checklist.js", "tools.js", "pyodide.mjs", "pyodide.asm.mjs")
 LONG_TASK_MS = 50.0
 
 
@@ -580,12 +580,22 @@ def _context(browser: Any, base: str | None = None, state: str | None = None) ->
         origin = base.rstrip("/")
         options["storage_state"] = {
             "cookies": [],
-            "origins": [{"origin": origin, "localStorage": [{"name": STORAGE_KEY, "value": state}]}],
+            "origins": [{"origin": origin, "localStorage": _saved_storage(state)}],
         }
     context = browser.new_context(**options)
     context.set_default_timeout(READY_TIMEOUT_MS)
     context.add_init_script(_LONGTASK_OBSERVER)
     return context
+
+
+def _saved_storage(state: str) -> list[dict[str, str]]:
+    """What a returning reader's browser holds: the document and, beside it, the view Python wrote (the page paints
+    the view; see checklist_app/STORAGE_FORMAT.md)."""
+    from checklist_app.browser import VIEW_KEY, view_text
+    from checklist_app.storage import loads
+
+    view = view_text(loads(state).workspace)
+    return [{"name": STORAGE_KEY, "value": state}, {"name": VIEW_KEY, "value": view}]
 
 
 def _checklist_visit(page: Any, url: str) -> dict[str, Any]:

@@ -550,6 +550,19 @@ def stamp_search_worker(site: Path) -> str | None:
 _BODY = re.compile(r"<body\b[^>]*>")
 
 
+_SEARCH_DIALOG = re.compile(r'<div class="md-search" data-md-component="search" role="dialog">')
+_SEARCH_LABEL = re.compile(r'<input type="text" class="md-search__input"[^>]*?aria-label="([^"]*)"')
+
+
+def name_search_dialog(output: str) -> str:
+    """The theme's search dialog gets its search field's name (axe-core: aria-dialog-name), in the page itself."""
+    label = _SEARCH_LABEL.search(output)
+    if label is None:
+        return output
+    named = f'<div class="md-search" data-md-component="search" role="dialog" aria-label="{label.group(1)}">'
+    return _SEARCH_DIALOG.sub(named, output, count=1)
+
+
 def words_script(lang: str) -> str:
     """The words the page's JavaScript writes (checklist_app/words.py), as data: no text lives in JavaScript."""
     return f'<script type="application/json" id="nc-words">{page_words_json(lang)}</script>'
@@ -561,6 +574,7 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
     if _SAMPLE_OPEN in output or _SAMPLE_CLOSE in output:  # e.g. a sample value in a heading (the TOC, the title)
         raise ValueError(f"{page.file.src_uri}: an example provider value is shown where it cannot be marked")
     output = _BODY.sub(lambda match: match.group(0) + words_script(_lang(page)), output, count=1)
+    output = name_search_dialog(output)
     return hold_search_on_python_pages(output)
 
 

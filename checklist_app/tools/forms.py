@@ -75,7 +75,7 @@ class ToolForm:
     """One tool's form: ``<form data-nc-tool=tool data-nc-packages=… id="<tool>-form">``."""
 
     tool: str
-    packages: tuple[str, ...]
+    packages: tuple[str, ...]  # every wheel the page loads, its dependencies included (the worker adds none)
     noscript: Text
     parts: tuple[Field | Group, ...]
     submit: Text
@@ -346,7 +346,7 @@ _SCHEDULE_DOMAIN = replace(
 
 SCHEDULE: Final = ToolForm(
     "schedule",
-    ("idna", "jpholiday", "icalendar"),
+    ("idna", "jpholiday", "icalendar", "python-dateutil", "tzdata"),
     _t(
         "このツールは JavaScript を使います。JavaScript を有効にするか、下の「日数の目安」をご覧ください。",
         "This tool needs JavaScript. Turn JavaScript on, or see “Typical durations” below.",
@@ -532,7 +532,7 @@ def _staff(field: Field, id: str, label: Text | None = None, *, hint: Text | Non
 
 STAFFLINK: Final = ToolForm(
     "stafflink",
-    ("idna", "jpholiday", "icalendar"),
+    ("idna", "jpholiday", "icalendar", "python-dateutil", "tzdata"),
     _t("このツールは JavaScript を使います。", "This tool needs JavaScript."),
     (
         Field(

@@ -18,5 +18,4 @@ if (live) document.documentElement.dataset.ncState = "shown"; // the saved state
 if (document.querySelector("script[data-nc-python]")) {
   setupTools(tools);
   releaseSearchAfter(python.settled());
-  python.start();
 }

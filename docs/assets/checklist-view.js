@@ -1,29 +1,30 @@
 // The checklist's painter and recorder (STORAGE_FORMAT.md, "The journal and the view"). It holds no rule and writes no
 // document: it paints what Python last decided (the view Python keeps under netcom-checklist:view) and records what
-// the user does, one journal entry per edit; Python (app.js → checklist_app.browser op "fold") folds the entries into
-// the document and writes the next view. An edit Python has not folded yet is shown as the user made it, and its row
-// claims no status until Python has decided one. Words come from Python too (checklist_app/words.py, #nc-words).
+// the user does, one journal entry per edit; Python (nc/checklist.js → checklist_app.browser op "fold") folds the
+// entries into the document and writes the next view. An edit Python has not folded yet is shown as the user made it,
+// and its row claims no status until Python has decided one. Words come from Python too (checklist_app/words.py).
 // A classic script, so that it can run in the middle of parsing: the build puts it right after the checklist form,
-// where it paints the saved state before the first paint and records ticks made before app.js has loaded; every
+// where it paints the saved state before the first paint and records ticks made before the modules have loaded; every
 // page loads it (deferred) for the step pages' items. It runs once per page. User text only ever goes to textContent.
 globalThis.ncChecklist ??= (() => {
   "use strict";
-  const KEY = "netcom-checklist";
-  const VIEW_KEY = "netcom-checklist:view";
-  const EDIT_PREFIX = "netcom-checklist:edit:";
+  const [KEY, VIEW_KEY, EDIT_PREFIX] = ["netcom-checklist", "netcom-checklist:view", "netcom-checklist:edit:"];
   const LANG = document.documentElement.lang.startsWith("en") ? "en" : "ja";
-  const WORDS = JSON.parse(document.getElementById("nc-words")?.textContent || "{}");
+  const parse = (text) => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return null; // not JSON (a damaged value): Python reads and repairs what is stored
+    }
+  };
+  const WORDS = parse(document.getElementById("nc-words")?.textContent) || {};
   const say = (key, vars = {}) => (WORDS[key] || "").replace(/\{(\w+)\}/g, (_, name) => vars[name] ?? "");
   const $ = (selector, root = document) => root.querySelector(selector);
   const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
-  function el(tag, attrs = {}, ...children) {
+  function el(tag, { text = "", ...attrs } = {}, ...children) {
     const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs)) {
-      if (key === "text") node.textContent = value;
-      else if (key === "class") node.className = value;
-      else node.setAttribute(key, value);
-    }
-    node.append(...children);
+    Object.entries(attrs).forEach(([name, value]) => node.setAttribute(name, value));
+    node.append(text, ...children);
     return node;
   }
   // Only touch a field that differs, and never the one being typed in: no flicker, no lost caret.
@@ -33,62 +34,34 @@ globalThis.ncChecklist ??= (() => {
   function alertOnce(key, text) {
     const region = $("#nc-alerts");
     if (region && !$(`[data-nc-alert="${key}"]`, region)) region.append(el("p", { "data-nc-alert": key, text }));
-    if (region) region.hidden = false;
+    region?.removeAttribute("hidden");
   }
 
-  // Storage: localStorage when the browser allows it, else memory (and the page says so).
+  // Storage: localStorage when the browser allows it, else memory (and the page says so). set → "ok" or "quota".
+  let local = null;
+  const memory = new Map();
   const store = {
-    local: null,
-    memory: new Map(),
-    init() {
-      try {
-        this.local = window.localStorage;
-        this.local.getItem(KEY);
-      } catch {
-        this.local = null;
-        alertOnce("memory", say("memory"));
-      }
-    },
-    get(key) {
-      return this.local ? this.local.getItem(key) : (this.memory.get(key) ?? null);
-    },
-    keys() {
-      return this.local ? Object.keys(this.local) : [...this.memory.keys()];
-    },
-    // "ok", or "quota" (nothing written: what was saved stays) — the page then says so.
+    get: (key) => (local ? local.getItem(key) : (memory.get(key) ?? null)),
+    keys: () => (local ? Object.keys(local) : [...memory.keys()]),
+    remove: (key) => (local ? local.removeItem(key) : memory.delete(key)),
     set(key, value) {
       try {
-        if (this.local) this.local.setItem(key, value);
-        else this.memory.set(key, value);
+        if (local) local.setItem(key, value);
+        else memory.set(key, value);
         return "ok";
       } catch {
-        alertOnce("quota", say("quota"));
+        alertOnce("quota", say("quota")); // nothing written: what was saved stays
         return "quota";
       }
-    },
-    remove(key) {
-      if (this.local) this.local.removeItem(key);
-      else this.memory.delete(key);
     },
   };
 
   // What the page paints: Python's last view, and the entries it has not folded (or refused) yet, oldest first.
   function readState() {
-    let data = null;
-    try {
-      data = JSON.parse(store.get(VIEW_KEY));
-    } catch {
-      data = null;
-    }
+    const data = parse(store.get(VIEW_KEY));
     const decided = new Set([...(data?.folded || []), ...Object.keys(data?.rejected || {})]);
-    const pending = [];
-    for (const key of store.keys().filter((k) => k.startsWith(EDIT_PREFIX) && !decided.has(k)).sort()) {
-      try {
-        pending.push({ key, ...JSON.parse(store.get(key)) });
-      } catch {
-        /* not an entry: Python drops it */
-      }
-    }
+    const keys = store.keys().filter((key) => key.startsWith(EDIT_PREFIX) && !decided.has(key));
+    const pending = keys.sort().map((key) => ({ ...parse(store.get(key)), key }));
     return { data, view: data?.[LANG] || null, pending, stored: store.get(KEY) !== null };
   }
 
@@ -96,18 +69,17 @@ globalThis.ncChecklist ??= (() => {
   function withPending(view, pending) {
     const current = view?.current ? structuredClone(view.current) : null;
     const rows = current?.items || Array.from({ length: 12 }, () => ({ done: false, date: null, note: "" }));
-    const shown = { domain: current?.domain ?? "", cancel: current?.cancellation_date ?? null, touched: new Set() };
-    shown.cancelText = current?.cancellation_date_text ?? "";
-    for (const edit of pending) {
+    const shown = { domain: current?.domain ?? "", cancel: current?.cancellation_date, touched: new Set() };
+    shown.cancelText = current?.cancellation_date_text;
+    for (const edit of pending.filter((e) => (e.migration ?? null) === (current?.id ?? null))) {
       const row = rows[edit.item - 1];
-      if ((edit.migration ?? null) !== (current?.id ?? null)) continue;
       if (edit.edit === "domain") shown.domain = edit.value;
       if (edit.edit === "cancellation_date") shown.cancel = shown.cancelText = edit.value;
       if (!row || !["done", "date", "note"].includes(edit.edit)) continue;
       shown.touched.add(edit.item);
-      if (edit.edit === "done") row.date = edit.value && !row.date ? edit.day : row.date;
+      if (edit.edit === "done" && edit.value && !row.date) row.date = edit.day;
       row[edit.edit] = edit.value;
-      row.date_text = row.date || "";
+      row.date_text = row.date;
     }
     return { current, rows, ...shown };
   }
@@ -122,10 +94,14 @@ globalThis.ncChecklist ??= (() => {
     });
   }
 
-  function paintBadge(badge, row, known) {
-    badge.textContent = known ? row.status_label : "";
-    badge.className = known ? `nc-status nc-status--${row.status}` : "nc-status";
-    badge.hidden = !known;
+  function paintRow(root, row, known) {
+    $(".nc-done", root).checked = row.done;
+    const badge = $(".nc-status", root);
+    [badge.textContent, badge.className, badge.hidden] = known
+      ? [row.status_label, `nc-status nc-status--${row.status}`, false]
+      : ["", "nc-status", true];
+    root.dataset.status = known ? row.status : "";
+    for (const print of $$(".nc-print-blank, .nc-step-date", root)) print.textContent = row.date_text || "";
   }
 
   function paintChecklist(form, state) {
@@ -134,52 +110,37 @@ globalThis.ncChecklist ??= (() => {
     setValue($("#checklist-domain", form), domain);
     for (const tr of $$("tr.nc-row", form)) {
       const n = Number(tr.dataset.item);
-      const row = rows[n - 1];
-      const known = Boolean(current) && !touched.has(n);
-      $(".nc-done", tr).checked = row.done;
+      const [row, note] = [rows[n - 1], $(".nc-note__input", tr)];
+      paintRow(tr, row, current && !touched.has(n));
       setValue($('[data-field="completed_on"]', tr), row.date || "");
-      $(".nc-print-blank", tr).textContent = row.date_text || "";
-      const note = $(".nc-note__input", tr);
       setValue(note, row.note);
       fitNote(note);
       $(".nc-note__print", tr).textContent = row.note;
       tr.classList.toggle("nc-has-note", Boolean(row.note));
-      paintBadge($(".nc-status", tr), row, known);
-      tr.dataset.status = known ? row.status : "";
-      const cancelInput = $('[data-field="cancellation_date"]', tr);
-      if (cancelInput) setValue(cancelInput, cancel || "");
-      if (cancelInput) $(".nc-print-value", tr).textContent = cancelText || "";
+      setValue($('[data-field="cancellation_date"]', tr), cancel || "");
+      for (const print of $$(".nc-print-value", tr)) print.textContent = cancelText || "";
     }
-    const text = $("#nc-progress-text");
-    const bar = $("#nc-progress");
     // Without Python (it could not start) nothing says how far along the list is: the status line says what works.
     const waiting = document.documentElement.dataset.ncPython === "failed" ? "" : say("reading");
-    if (text) text.textContent = current ? current.summary : state.pending.length || state.stored ? waiting : say("no_migration");
-    if (bar) [bar.value, bar.hidden] = [current ? current.done : 0, !current];
+    $("#nc-progress-text").textContent = current?.summary ?? (state.pending.length || state.stored ? waiting : say("no_migration"));
+    [$("#nc-progress").value, $("#nc-progress").hidden] = [current?.done ?? 0, !current];
     const next = $("#nc-next");
-    if (next) {
-      next.textContent = "";
-      next.hidden = !current;
-      if (current && !current.next) next.append(say("all_done"));
-      if (current?.next) {
-        const link = $(`#${current.next.row_id} a.nc-row__step`);
-        const href = link ? link.getAttribute("href") : `#${current.next.row_id}`;
-        next.append(el("span", { class: "nc-next__label", text: say("next") }), " ");
-        next.append(el("a", { href, text: `${current.next.item}. ${current.next.title}` }));
-        if (current.next.actor === "netcom") next.append(" ", el("span", { class: "nc-next__netcom", text: say("next_netcom") }));
-      }
+    next.replaceChildren(...(current && !current.next ? [say("all_done")] : []));
+    next.hidden = !current;
+    if (current?.next) {
+      const href = $(`#${current.next.row_id} a.nc-row__step`)?.getAttribute("href") || `#${current.next.row_id}`;
+      next.append(el("span", { class: "nc-next__label", text: say("next") }), " ");
+      next.append(el("a", { href, text: `${current.next.item}. ${current.next.title}` }));
+      if (current.next.actor === "netcom") next.append(" ", el("span", { class: "nc-next__netcom", text: say("next_netcom") }));
     }
+    // The selector is rebuilt only when the list changed (a rebuild would close it under the reader's pointer).
     const select = $("#nc-migration-select");
-    if (!select) return;
-    const migrations = state.view?.migrations || [];
-    const wanted = migrations.map((m) => [m.id, m.choice]);
-    if (JSON.stringify(wanted) !== JSON.stringify($$("option", select).map((o) => [o.value, o.textContent]))) {
-      select.replaceChildren(...wanted.map(([value, text]) => el("option", { value, text })));
-    }
+    const wanted = (state.view?.migrations || []).map((m) => el("option", { value: m.id, text: m.choice }));
+    const html = (options) => options.map((option) => option.outerHTML).join();
+    if (html(wanted) !== html($$("option", select))) select.replaceChildren(...wanted);
     select.value = state.view?.active || "";
-    for (const control of [select, ...$$("#nc-rename, #nc-delete, #nc-reset, #nc-export, #nc-export-all")]) {
-      control.disabled = !migrations.length;
-    }
+    const controls = $$("#nc-migration-select, #nc-rename, #nc-delete, #nc-reset, #nc-export, #nc-export-all");
+    controls.forEach((control) => (control.disabled = !wanted.length));
   }
 
   function paintStep(section, state) {
@@ -189,13 +150,11 @@ globalThis.ncChecklist ??= (() => {
     $(".nc-step-items__for", section).textContent = touched.size ? `${intro} ${say("step_pending")}` : intro;
     for (const li of $$("li.nc-item[data-item]", section)) {
       const n = Number(li.dataset.item);
-      $(".nc-done", li).checked = rows[n - 1].done;
-      paintBadge($(".nc-status", li), rows[n - 1], Boolean(current) && !touched.has(n));
-      $(".nc-step-date", li).textContent = rows[n - 1].date_text || "";
+      paintRow(li, rows[n - 1], current && !touched.has(n));
     }
   }
 
-  let shown = null; // the state last painted: edits name the checklist it showed
+  let shown = null; // the state last painted: an edit names the checklist it showed
   function paint() {
     shown = readState();
     const form = document.getElementById("checklist-form");
@@ -204,70 +163,70 @@ globalThis.ncChecklist ??= (() => {
     return shown;
   }
 
-  // Recording: one entry per edit, written at once; its stamp orders it (milliseconds, never twice the same here).
-  const pad = (n, width = 2) => String(n).padStart(width, "0");
-  const listeners = [];
-  let last = 0;
   // The user's own calendar day and local time (Python never reads a clock).
+  const pad = (n, width = 2) => String(n).padStart(width, "0");
   function clock() {
     const d = new Date();
-    const day = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-    const offset = -d.getTimezoneOffset();
+    const [day, offset] = [`${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`, -d.getTimezoneOffset()];
     const zone = `${offset < 0 ? "-" : "+"}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
     return { ms: d.getTime(), day, now: `${day}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${zone}` };
   }
+
+  // Recording: one entry per edit, written at once; its stamp orders it (milliseconds, never twice the same here).
+  const listeners = [];
+  let last = 0;
   function record(edit, fields = {}) {
     const { ms, day, now } = clock();
     last = Math.max(ms, last + 1);
     const key = `${EDIT_PREFIX}${pad(last, 13)}-${Math.random().toString(36).slice(2, 10) || "0"}`;
-    const migration = shown?.view?.current?.id ?? null;
-    const entry = { edit, migration, item: null, value: null, label: null, day, now, ...fields };
-    if (store.set(key, JSON.stringify(entry)) !== "ok") return paint() && null;
+    const entry = { edit, migration: shown?.view?.current?.id ?? null, item: null, value: null, label: null, day, now };
+    const written = store.set(key, JSON.stringify({ ...entry, ...fields })) === "ok";
     paint();
-    for (const listener of listeners) listener(key, entry);
-    return key;
+    for (const listener of written ? listeners : []) listener(key, { ...entry, ...fields });
+    return written ? key : null;
   }
 
-  // What the user did in a checklist row, the domain field above it, or a step page's item.
-  const FIELDS = { completed_on: "date", note: "note", cancellation_date: "cancellation_date" };
-  const noteTimers = new Map();
-  const noteSaves = new Map();
+  // What the user did in a checklist row, the domain field above it, or a step page's item. A note is recorded once
+  // typing pauses, and at once when the field is left (or the page is).
+  const FIELDS = { completed_on: "date", cancellation_date: "cancellation_date" };
+  const notes = new Map();
   function onEdit(event) {
-    const target = event.target;
+    const [target, change] = [event.target, event.type === "change"];
     const item = Number(target.dataset.item) || null;
-    if (target.id === "checklist-domain") {
-      if (event.type === "change" && target.value.trim()) record("domain", { value: target.value });
-    } else if (target.classList.contains("nc-done") && event.type === "change") {
-      record("done", { item, value: target.checked });
-    } else if (target.dataset.field === "note") {
-      // A note is recorded once typing pauses, and at once when the field is left.
-      clearTimeout(noteTimers.get(item));
-      const save = () => noteSaves.delete(item) && record("note", { item, value: target.value });
-      noteSaves.set(item, save);
-      noteTimers.set(item, setTimeout(save, 400));
-      if (event.type === "change") save();
+    if (target.dataset.field === "note") {
+      clearTimeout(notes.get(item)?.timer);
+      const save = () => notes.delete(item) && record("note", { item, value: target.value });
+      notes.set(item, { save, timer: setTimeout(save, 400) });
+      if (change) save();
       fitNote(target);
-    } else if (FIELDS[target.dataset.field] && event.type === "change") {
+    } else if (!change) {
+      return;
+    } else if (target.id === "checklist-domain" && target.value.trim()) {
+      record("domain", { value: target.value });
+    } else if (target.classList.contains("nc-done")) {
+      record("done", { item, value: target.checked });
+    } else if (FIELDS[target.dataset.field]) {
       record(FIELDS[target.dataset.field], { item, value: target.value || null });
     }
   }
-  function listen(root) {
+
+  try {
+    local = window.localStorage;
+    local.getItem(KEY);
+  } catch {
+    local = null;
+    alertOnce("memory", say("memory"));
+  }
+  const form = document.getElementById("checklist-form");
+  form?.addEventListener("submit", (event) => event.preventDefault());
+  $("#nc-app")?.removeAttribute("hidden");
+  addEventListener("pagehide", () => [...notes.values()].forEach((note) => note.save()));
+  for (const root of [form, ...$$(".nc-step-items")].filter(Boolean)) {
     root.addEventListener("change", onEdit);
     root.addEventListener("input", onEdit);
   }
-
-  function start() {
-    store.init();
-    const form = document.getElementById("checklist-form");
-    if (form) form.addEventListener("submit", (event) => event.preventDefault());
-    $("#nc-app")?.removeAttribute("hidden");
-    // Leaving the page while a note waits for typing to pause: record it now (closing the tab never loses it).
-    addEventListener("pagehide", () => [...noteSaves.values()].forEach((save) => save()));
-    for (const root of [form, ...$$(".nc-step-items")]) if (root) listen(root);
-    paint();
-    if (form && !document.documentElement.dataset.ncState) performance.mark("nc-state-visible");
-    if (form) document.documentElement.dataset.ncState = "visible";
-  }
-  start();
+  paint();
+  if (form && !document.documentElement.dataset.ncState) performance.mark("nc-state-visible");
+  if (form) document.documentElement.dataset.ncState = "visible";
   return { KEY, VIEW_KEY, EDIT_PREFIX, LANG, say, $, $$, el, alertOnce, store, paint, record, listeners, readState, clock };
 })();

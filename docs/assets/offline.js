@@ -5,25 +5,13 @@
 // Sets <html data-nc-offline="kept"> when done ("failed" if the worker could not), for tests and the benchmark.
 // On the offline page, lists the pages this browser has saved, in the page's language.
 
+import { python } from "./nc/python.js";
+
 const root = new URL("../", import.meta.url);
 const html = document.documentElement;
 
 function loaded() {
   return document.readyState === "complete" ? Promise.resolve() : new Promise((r) => addEventListener("load", r, { once: true }));
-}
-
-// Python pages (the checklist form, tool forms) set data-nc-python once the runtime is ready or has failed.
-function pythonSettled() {
-  const usesPython = document.querySelector("#checklist-form, form.nc-tool[data-nc-tool]");
-  if (!usesPython || html.dataset.ncPython) return Promise.resolve();
-  return new Promise((resolve) => {
-    const observer = new MutationObserver(() => {
-      if (!html.dataset.ncPython) return;
-      observer.disconnect();
-      resolve();
-    });
-    observer.observe(html, { attributes: true, attributeFilter: ["data-nc-python"] });
-  });
 }
 
 function sameSite(href) {
@@ -77,7 +65,7 @@ function ask(worker, message) {
 // service-worker thread in that window, issue 6). Nothing is lost by waiting: keeping copies from the HTTP cache.
 async function keepThisPage() {
   await loaded();
-  await pythonSettled();
+  if (document.querySelector("script[data-nc-python]")) await python.settled(); // the page that starts Python
   await navigator.serviceWorker.register(new URL("sw.js", root), { scope: root.pathname });
   const registration = await navigator.serviceWorker.ready;
   const { urls, runtime } = loadedURLs();
@@ -89,9 +77,8 @@ async function keepThisPage() {
 // The offline page: links to the saved pages of its language, titled from their saved copies.
 async function listSavedPages(list) {
   const lang = html.lang === "en" ? "en" : "ja";
-  const names = (await caches.keys()).filter((name) => name.startsWith("nc-pages-"));
   const seen = new Set();
-  for (const name of names) {
+  for (const name of (await caches.keys()).filter((cacheName) => cacheName.startsWith("nc-pages-"))) {
     const cache = await caches.open(name);
     for (const request of await cache.keys()) {
       const url = new URL(request.url);
@@ -99,13 +86,9 @@ async function listSavedPages(list) {
       const pageLang = path === "en/" || path.startsWith("en/") ? "en" : "ja";
       if (pageLang !== lang || seen.has(url.href) || /(^|\/)offline\/$/.test(path)) continue;
       seen.add(url.href);
-      const response = await cache.match(request);
-      const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+      const doc = new DOMParser().parseFromString(await (await cache.match(request)).text(), "text/html");
       const item = document.createElement("li");
-      const link = document.createElement("a");
-      link.href = url.href;
-      link.textContent = (doc.title || path).trim();
-      item.append(link);
+      item.append(Object.assign(document.createElement("a"), { href: url.href, textContent: (doc.title || path).trim() }));
       list.append(item);
     }
   }

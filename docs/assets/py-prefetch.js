@@ -17,9 +17,8 @@
   const say = (state) => (document.documentElement.dataset.ncPrefetch = state);
 
   function skipReason() {
-    const connection = navigator.connection;
-    if (connection && connection.saveData) return "skipped-save-data";
-    if (connection && /^(slow-2g|2g|3g)$/.test(connection.effectiveType || "")) return "skipped-slow";
+    if (navigator.connection?.saveData) return "skipped-save-data";
+    if (/^(slow-2g|2g|3g)$/.test(navigator.connection?.effectiveType || "")) return "skipped-slow";
     try {
       if (localStorage.getItem(MARK) === version) return "skipped-done";
       localStorage.setItem(MARK, version); // set first: an interrupted prefetch is not retried on every page

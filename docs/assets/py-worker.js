@@ -34,21 +34,6 @@ function lockEntry(lock, name) {
   return entry;
 }
 
-// Lock names with their dependencies, dependencies first (the lock's names are already normalized).
-function withDependencies(lock, names) {
-  const order = [];
-  const seen = new Set();
-  const visit = (name) => {
-    const key = String(name).toLowerCase().replace(/[-_.]+/g, "-");
-    if (seen.has(key)) return;
-    seen.add(key);
-    for (const dependency of lockEntry(lock, key).depends || []) visit(dependency);
-    order.push(key);
-  };
-  names.forEach(visit);
-  return order;
-}
-
 function hex(buffer) {
   return Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
 }
@@ -158,14 +143,6 @@ async function writeSnapshot(entry, key, bytes) {
   }
 }
 
-async function forgetSnapshot(entry) {
-  try {
-    await bounded(caches.open(CACHE_NAME).then((cache) => cache.delete(entry)), READ_WAIT_MS, "forget");
-  } catch {
-    // nothing stored, or no Cache Storage: nothing to forget
-  }
-}
-
 // --- start --------------------------------------------------------------------------------------------------
 
 // Pyodide fetches and compiles pyodide.asm.wasm inside loadPyodide, which can only be called once the snapshot has
@@ -219,9 +196,10 @@ async function start({ indexURL, packages, snapshot = true }) {
   const lock = await lockResponse.json();
   context = { indexURL, lock, installed: new Set() };
   mark("lock");
-  // Each page loads the wheels its own forms name (data-nc-packages, with their dependencies from the lock), not every
-  // dependency of checklist-app: the checklist needs none, the hosts tool only idna (tests/test_tool_packages.py).
-  const names = ["checklist-app", ...withDependencies(lock, extra).filter((name) => name !== "checklist-app")];
+  // Each page loads the wheels its own forms name (data-nc-packages: checklist_app/tools/forms.py lists them with their
+  // dependencies, checked against the lock by tests/site/test_pyodide_build.py), not every dependency of
+  // checklist-app: the checklist needs none, the hosts tool only idna (tests/test_tool_packages.py).
+  const names = ["checklist-app", ...extra.filter((name) => name !== "checklist-app")];
   const imports = ["checklist_app.browser"];
   if (packages !== "checklist") imports.push("checklist_app.tools");
   if (extra.includes("icalendar")) imports.push("checklist_app.schedule");
@@ -265,25 +243,27 @@ async function start({ indexURL, packages, snapshot = true }) {
       return module;
     };
   };
+  // The runtime has started (from the snapshot or plainly): our zip on sys.path, the other wheels unpacked.
+  const installAll = async () => {
+    mark("runtime");
+    await own.check();
+    await installFetched(others);
+    mark("packages");
+  };
   phases.start = "plain";
   if (stored) {
     try {
       pyodide = await loadPyodide({ ...options, _loadSnapshot: stored, createPyodideModule: await growingModule() });
-      mark("runtime");
-      await own.check();
-      await installFetched(others);
-      mark("packages");
+      await installAll();
       dispatch = pyodide.pyimport("checklist_app.browser").dispatch;
       const answer = JSON.parse(dispatch(JSON.stringify({ op: "ping" })));
       if (!answer.ok) throw new Error("ping failed after restore");
       phases.start = "snapshot";
     } catch (error) {
       console.warn("[python] memory snapshot unusable, starting plainly:", String((error && error.message) || error));
-      await forgetSnapshot(entry);
-      pyodide = null;
-      dispatch = null;
+      // The plain start below stores a fresh snapshot under the same slot, replacing the unusable one.
+      [pyodide, dispatch, phases.start] = [null, null, "fallback"];
       context.installed.clear();
-      phases.start = "fallback";
     }
   }
   if (!pyodide) {
@@ -292,10 +272,7 @@ async function start({ indexURL, packages, snapshot = true }) {
       const full = JSON.stringify(new URL("python_stdlib.zip", indexURL).href);
       pyodide.runPython(`import _nc_stdlib_fallback\n_nc_stdlib_fallback.install(${full})`);
     }
-    mark("runtime");
-    await own.check();
-    await installFetched(others);
-    mark("packages");
+    await installAll();
     for (const name of imports) pyodide.pyimport(name);
     dispatch = pyodide.pyimport("checklist_app.browser").dispatch;
     if (snapshot) pendingSnapshot = { entry, key };
@@ -315,16 +292,11 @@ async function storeSnapshot() {
     const bytes = pyodide.makeMemorySnapshot();
     const madeMs = Math.round(performance.now() - started);
     await writeSnapshot(entry, key, bytes);
-    self.postMessage({
-      type: "snapshot",
-      stored: true,
-      bytes: bytes.byteLength,
-      madeMs,
-      totalMs: Math.round(performance.now() - started),
-    });
+    const totalMs = Math.round(performance.now() - started);
+    self.postMessage({ type: "snapshot", stored: true, bytes: bytes.byteLength, madeMs, totalMs });
   } catch (error) {
-    console.warn("[python] memory snapshot not stored:", String((error && error.message) || error));
-    self.postMessage({ type: "snapshot", stored: false, error: String((error && error.message) || error) });
+    console.warn("[python] memory snapshot not stored:", String(error?.message || error));
+    self.postMessage({ type: "snapshot", stored: false, error: String(error?.message || error) });
   }
 }
 
@@ -341,19 +313,14 @@ function begin(config) {
 
 self.addEventListener("message", (event) => {
   const message = event.data || {};
-  if (message.type === "call") {
-    let response;
-    if (!dispatch) {
-      response = JSON.stringify({ ok: false, errors: [{ field: "_form", message: "Python is not ready" }] });
-    } else {
-      try {
-        response = dispatch(message.request);
-      } catch (error) {
-        response = JSON.stringify({ ok: false, errors: [{ field: "_form", message: String(error) }] });
-      }
-    }
-    self.postMessage({ type: "answer", id: message.id, response });
+  if (message.type !== "call") return;
+  let response; // dispatch never raises; a worker without Python (or a crash in it) answers in the same envelope
+  try {
+    response = dispatch(message.request);
+  } catch (error) {
+    response = JSON.stringify({ ok: false, errors: [{ field: "_form", message: String(dispatch ? error : "Python is not ready") }] });
   }
+  self.postMessage({ type: "answer", id: message.id, response });
 });
 
 // py-start.js names what to load in the worker's name ({indexURL, packages} as JSON), so Python starts as soon as this

@@ -16,6 +16,7 @@ from checklist_app.storage import loads
 from .conftest import (
     BACKUP_KEY,
     EDIT_PREFIX,
+    PYTHON_READY_TIMEOUT_MS,
     REPO,
     STORAGE_KEY,
     VIEW_KEY,
@@ -116,18 +117,25 @@ def test_edits_made_before_the_page_glue_loads_are_kept(context: BrowserContext,
     expect(page.locator("#nc-progress-text")).to_have_text("3 / 12 完了")
 
 
-def test_loading_indicator_is_a_status_region_while_python_starts(context: BrowserContext, base_url: str) -> None:
-    """A role=status region says the checklist is getting ready, and is marked busy, until Python answers."""
+def test_while_python_starts_only_controls_that_need_it_wait(context: BrowserContext, base_url: str) -> None:
+    """No loading line over the checklist while Python starts (ticking works meanwhile); "export" is marked busy while
+    it waits for Python, then downloads; the status region stays empty and never says 「準備ができました」."""
+    preset_storage(context, base_url, {"netcom-checklist": SAVED})
     gate = PythonGate(context)
     page = context.new_page()
     open_checklist(page, base_url, ready=False)
     status = page.locator("[data-nc-python-status]")
     expect(status).to_have_attribute("role", "status")
-    expect(status).to_have_attribute("aria-busy", "true")
-    expect(status).to_contain_text("準備しています")
-    gate.release()
-    wait_python(page)
-    expect(status).not_to_have_attribute("aria-busy", "true")
+    expect(status).to_be_hidden()
+    export = page.locator("#nc-export-all")
+    with page.expect_download(timeout=PYTHON_READY_TIMEOUT_MS) as download:
+        export.click()
+        expect(export).to_have_attribute("aria-busy", "true")
+        gate.release()
+    assert download.value.suggested_filename.startswith("netcom-checklist-all")
+    expect(export).not_to_have_attribute("aria-busy", "true")
+    expect(status).to_be_hidden()
+    assert "準備ができました" not in page.content()
 
 
 def test_hand_over_keeps_the_same_values(context: BrowserContext, base_url: str) -> None:
@@ -391,7 +399,7 @@ def test_step_page_does_not_start_python(page: Page, base_url: str) -> None:
     wait_shown(page)
     page.wait_for_load_state("networkidle")
     assert not [url for url in page.nc.requests if "/pyodide/" in url or "py-worker" in url]  # type: ignore[attr-defined]
-    assert page.evaluate("typeof globalThis.ncPythonEarly") == "undefined"
+    assert page.evaluate("typeof globalThis.ncPythonClient") == "undefined"
 
 
 def test_javascript_writes_only_journal_entries_python_writes_the_document(

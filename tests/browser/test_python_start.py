@@ -1,8 +1,8 @@
-"""Where and when Python's Worker starts (docs/assets/py-start.js, adopted by docs/assets/app.js).
+"""Where and when Python's Worker starts (docs/assets/py-start.js, the page's Python client, taken by the modules).
 
 py-start.js is loaded ``async`` in the head of the pages that use Python only (the checklist, the tool pages): it
-creates the one Worker while the page is still loading and keeps what the worker says until app.js (an ES module,
-run after parsing) takes it over. Nothing here is timed: "early" is tested as "while app.js is held back".
+creates the one Worker while the page is still loading and is the client the modules (run after parsing) use.
+Nothing here is timed: "early" is tested as "while app.js is held back".
 """
 
 from __future__ import annotations
@@ -60,15 +60,15 @@ def hold(context: BrowserContext, pattern: str) -> Callable[[], None]:
 
 @pytest.mark.parametrize("path", ["checklist/", "en/checklist/", "tools/hosts/", "tools/dns-check/"])
 def test_the_worker_starts_before_the_page_glue_and_once(context: BrowserContext, base_url: str, path: str) -> None:
-    """The Python worker exists and has its start mark while app.js is still held back; app.js then adopts that
-    worker (no second one) and Python becomes ready through it."""
+    """The Python worker exists and has its start mark while app.js is still held back (the client in the head started
+    it); app.js then uses that client (no second worker) and Python becomes ready through it."""
     release_app = hold(context, "**/assets/app.js")
     page = context.new_page()
     workers = python_workers(page)
     with page.expect_worker(lambda worker: "py-worker.js" in worker.url):
         page.goto(base_url + path, wait_until="commit")
     assert page.evaluate("performance.getEntriesByName('nc-python-start').length") == 1
-    assert page.get_attribute("html", "data-nc-python") is None  # app.js has not run
+    assert page.get_attribute("html", "data-nc-python") is None  # not ready within the first milliseconds
     release_app()
     wait_python(page)
     assert len(workers) == 1 and workers[0].endswith("/assets/py-worker.js")
@@ -110,21 +110,17 @@ def test_pages_without_python_do_not_load_the_starter(page: Page, base_url: str,
     assert page.evaluate("performance.getEntriesByName('nc-python-start').length") == 0
 
 
-def test_what_the_worker_said_before_the_page_glue_is_replayed(context: BrowserContext, base_url: str) -> None:
-    """Python becomes ready while app.js is held back: its "ready" is kept and replayed, so the page is ready as soon
-    as app.js runs, and a tick made before that (on the early render) goes through Python and is saved."""
+def test_python_ready_before_the_page_glue_runs_is_used_at_once(context: BrowserContext, base_url: str) -> None:
+    """Python becomes ready while app.js is held back (the client in the head started it): a tick made meanwhile on
+    the early render is recorded, and folded in as soon as app.js runs."""
     preset_storage(context, base_url, {"netcom-checklist": SAVED})
     release_app = hold(context, "**/assets/app.js")
     page = context.new_page()
     page.goto(base_url + "checklist/", wait_until="commit")
-    page.wait_for_function(
-        "() => (window.ncPythonEarly?.events || []).some((e) => e.data && e.data.type === 'ready')",
-        timeout=PYTHON_READY_TIMEOUT_MS,
-    )
+    page.wait_for_selector("html[data-nc-python='ready']", state="attached", timeout=PYTHON_READY_TIMEOUT_MS)
     page.wait_for_selector("html[data-nc-state='visible']", state="attached")
     page.check("#done-3")
     release_app()
-    wait_python(page)
     wait_shown(page)
     expect(page.locator("#done-3")).to_be_checked()
     expect(page.locator("#status-3")).to_have_text("完了")
@@ -132,7 +128,7 @@ def test_what_the_worker_said_before_the_page_glue_is_replayed(context: BrowserC
         "() => { const d = JSON.parse(localStorage.getItem('netcom-checklist'));"
         " return d.migrations[0].items['3'].done === true; }"
     )
-    # What the worker says after the hand-over reaches the page too (the snapshot report follows "ready").
+    # What the worker says after "ready" reaches the page too (the snapshot report follows "ready").
     page.wait_for_selector("html[data-nc-snapshot]", state="attached", timeout=PYTHON_READY_TIMEOUT_MS)
     page.locator("#done-4").click()
     expect(page.locator("#done-4")).to_be_checked()

@@ -57,6 +57,16 @@ IS_DRAWN = (
 )
 
 
+# A journal entry the page recorded for an edit (what it writes at once; Python folds it into the document).
+RECORDED = """
+return Object.keys(localStorage).some((key) => {
+  if (!key.startsWith("netcom-checklist:edit:")) return false;
+  const entry = JSON.parse(localStorage.getItem(key));
+  return entry.edit === args[0] && (args[1] === null || entry.item === args[1]);
+});
+"""
+
+
 def _drawn(box: Any) -> bool:
     return bool(
         box
@@ -110,27 +120,31 @@ def test_customer_walk(engine: Engine, probe_url: str) -> None:
     """Checklist before and after Python, cold start and snapshot, a step page's tick, each tool's answer drawn."""
     figures: dict[str, Any] = {"engine": engine.name, "version": engine.version}
 
-    # 1. A fresh profile: the checklist is drawn before Python, a domain and two ticks are taken at once.
+    # 1. A fresh profile: the checklist is drawn before Python; the first tick (before any domain), the domain and a
+    # second tick are recorded at once, each as a journal entry.
     engine.goto(probe_url + "checklist/")
     engine.wait_for("return document.documentElement.dataset.ncState === 'shown';", timeout=STEP_S, what="shown")
+    engine.click("#done-1")
+    engine.wait_for(RECORDED, "done", 1, timeout=STEP_S, what="tick 1 recorded")
     engine.type("#checklist-domain", DOMAIN)
     engine.enter("#checklist-domain")
-    engine.wait_for(STORED_ITEM.replace("m.items[String(args[1])].done", "true"), DOMAIN, 1, timeout=STEP_S,
-                    what="checklist for the domain saved")  # fmt: skip
-    for n in (1, 3):
-        engine.wait_for("const b = document.querySelector(args[0]); return !!b && !b.disabled;", f"#done-{n}",
-                        timeout=STEP_S, what=f"item {n} enabled")  # fmt: skip
-        engine.click(f"#done-{n}")
-        engine.wait_for(STORED_ITEM, DOMAIN, n, timeout=STEP_S, what=f"tick {n} saved")
+    engine.wait_for(RECORDED, "domain", None, timeout=STEP_S, what="domain recorded")
+    engine.click("#done-3")
+    engine.wait_for(RECORDED, "done", 3, timeout=STEP_S, what="tick 3 recorded")
+    assert checked(engine, "#done-1") and checked(engine, "#done-3")
     figures["python_when_ticked"] = engine.js("return document.documentElement.dataset.ncPython || 'starting';")
 
-    # 2. Python starts cold; the ticks are still there once it has taken over.
+    # 2. Python starts cold and folds the entries into the document: the domain's checklist holds both ticks.
     cold = wait_python(engine)
     figures["cold_ready_ms"] = round(cold.get("readyMs") or 0)
     assert cold["phases"]["start"] == "plain", cold
+    for n in (1, 3):
+        engine.wait_for(STORED_ITEM, DOMAIN, n, timeout=STEP_S, what=f"tick {n} saved")
     assert checked(engine, "#done-1") and checked(engine, "#done-3")
     assert not checked(engine, "#done-2")
     wait_drawn(engine, "#done-1", timeout=STEP_S, what="item 1's box")
+    status = engine.js("return document.querySelector('#status-1').textContent;")
+    assert status == "完了", status
     engine.wait_for("return document.documentElement.dataset.ncSnapshot || null;", timeout=SNAPSHOT_S,
                     what="snapshot stored")  # fmt: skip
     assert engine.js("return document.documentElement.dataset.ncSnapshot;") == "stored"
@@ -149,12 +163,13 @@ def test_customer_walk(engine: Engine, probe_url: str) -> None:
     engine.goto(probe_url + "steps/5-customer-setup/")
     engine.wait_for("return document.documentElement.dataset.ncState === 'shown';", timeout=STEP_S, what="shown")
     engine.click("#step-done-5")
-    engine.wait_for(STORED_ITEM, DOMAIN, 5, timeout=STEP_S, what="step page tick saved")
+    engine.wait_for(RECORDED, "done", 5, timeout=STEP_S, what="step page tick recorded")
     assert_clean(engine, "step 5")
     engine.goto(probe_url + "checklist/")
     engine.wait_for("return document.documentElement.dataset.ncState === 'shown';", timeout=STEP_S, what="shown")
     assert checked(engine, "#done-5")
     wait_drawn(engine, "#done-5", timeout=STEP_S, what="item 5's box")
+    engine.wait_for(STORED_ITEM, DOMAIN, 5, timeout=SNAPSHOT_S, what="step page tick folded in")
 
     # 5. Each tool answers, and the answer is drawn (WebKit kept it 0 px high behind `:has(:empty)`).
     engine.goto(probe_url + "tools/hosts/")

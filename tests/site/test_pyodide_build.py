@@ -159,6 +159,16 @@ def test_checklist_app_depends_on_its_declared_dependencies(lock: dict[str, Any]
     assert set(lock["packages"]["checklist-app"]["depends"]) == declared
 
 
+def test_every_tool_form_names_its_wheels_with_their_dependencies(lock: dict[str, Any]) -> None:
+    """The worker loads exactly what a page's forms name (data-nc-packages): each list holds its own dependencies."""
+    from checklist_app.tools.forms import FORMS
+
+    for name, form in FORMS.items():
+        for package in form.packages:
+            missing = set(lock["packages"][package].get("depends", [])) - set(form.packages)
+            assert not missing, (name, package, missing)
+
+
 def test_every_wheel_in_the_lock_is_shipped_with_its_sha256(runtime_dir: Path, lock: dict[str, Any]) -> None:
     """Each file_name exists under the runtime folder and its bytes hash to the lock's sha256."""
     mismatched = {

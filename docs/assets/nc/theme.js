@@ -12,14 +12,9 @@ export function hideAlternates() {
   document.addEventListener("DOMContentLoaded", () => alternates.forEach((link) => (link.rel = "alternate")), { once: true });
 }
 
-// Accessibility (axe-core: aria-dialog-name, scrollable-region-focusable): the search dialog gets the search
-// field's name; a table that scrolls sideways can be reached and scrolled with the keyboard.
+// Accessibility (axe-core: scrollable-region-focusable): a table that scrolls sideways can be reached and scrolled
+// with the keyboard. (The search dialog's name is written by the build: scripts/mkdocs_hooks.py.)
 export function fixThemeA11y() {
-  const search = $(".md-search[role='dialog']");
-  const input = $("input.md-search__input");
-  if (search && input && !search.hasAttribute("aria-label")) {
-    search.setAttribute("aria-label", input.getAttribute("aria-label") || input.placeholder || "Search");
-  }
   const markScrollable = () => {
     for (const wrap of $$(".md-typeset__scrollwrap")) {
       const scrolls = wrap.scrollWidth > wrap.clientWidth + 1;

@@ -4,58 +4,53 @@
 import { python } from "./python.js";
 
 const { $, $$, el, say, clock } = globalThis.ncChecklist;
-const each = (selector, root, key) => $$(`[${selector}="${CSS.escape(key)}"]`, root);
+const named = (attribute, root, key) => $$(`[${attribute}="${CSS.escape(key)}"]`, root);
 
 function params(form) {
   const values = { today: clock().day };
   for (const input of $$("input[name], select[name], textarea[name]", form)) {
+    const lines = input.value.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
     if (input.type === "checkbox") values[input.name] = input.checked;
     else if (input.type === "radio") values[input.name] = input.checked ? input.value : values[input.name];
-    else if (!input.hasAttribute("data-nc-list")) values[input.name] = input.value;
-    else values[input.name] = (values[input.name] || []).concat(input.value.split(/\r?\n/).map((v) => v.trim()).filter(Boolean));
+    else values[input.name] = input.hasAttribute("data-nc-list") ? (values[input.name] || []).concat(lines) : input.value;
   }
   return values;
 }
 
-function showErrors(form, errors) {
-  for (const { field, message } of errors) {
-    const slot = $(`[data-nc-error-for="${CSS.escape(field)}"]`, form) || $('[data-nc-error-for="_form"]', form);
-    const input = $(`[name="${CSS.escape(field)}"]`, form);
-    if (slot) [slot.textContent, slot.hidden] = [message, false];
-    input?.setAttribute("aria-invalid", "true");
-    if (input && slot?.id) input.setAttribute("aria-describedby", slot.id);
+function showAnswer(form, section, answer) {
+  for (const { field, message } of answer.errors || []) {
+    const slot = named("data-nc-error-for", form, field)[0] || named("data-nc-error-for", form, "_form")[0];
+    [slot.textContent, slot.hidden] = [message, false];
+    for (const input of named("name", form, field)) {
+      input.setAttribute("aria-invalid", "true");
+      if (slot.id) input.setAttribute("aria-describedby", slot.id);
+    }
   }
-}
-
-function showAnswer(section, answer) {
   const outputs = answer.outputs || {};
-  for (const [key, text] of Object.entries(outputs)) for (const out of each("data-nc-output", section, key)) out.textContent = text;
+  for (const [key, text] of Object.entries(outputs)) for (const out of named("data-nc-output", section, key)) out.textContent = text;
   // The state is set on the section itself, not left to a selector (tools.css: WebKit's :has(:empty)).
-  for (const results of $$(".nc-results", section)) {
+  for (const results of answer.ok ? $$(".nc-results", section) : []) {
     results.toggleAttribute("data-nc-answered", $$("[data-nc-primary]", results).some((out) => out.textContent !== ""));
   }
-  for (const list of $$("[data-nc-warnings]", section)) {
-    list.replaceChildren(...(answer.warnings || []).map((text) => el("li", { text })));
-    list.hidden = !list.children.length;
+  for (const warnings of answer.ok ? $$("[data-nc-warnings]", section) : []) {
+    warnings.replaceChildren(...(answer.warnings || []).map((text) => el("li", { text })));
+    warnings.hidden = !warnings.children.length;
   }
   for (const file of answer.downloads || []) {
     const bytes = file.base64 !== undefined ? Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0)) : file.text;
-    const url = URL.createObjectURL(new Blob([bytes], { type: file.mime }));
-    for (const target of each("data-nc-download", section, file.key)) {
-      if (target.href?.startsWith("blob:")) URL.revokeObjectURL(target.href);
-      Object.assign(target, { href: url, download: file.filename });
-      target.removeAttribute("aria-disabled");
+    for (const link of named("data-nc-download", section, file.key)) {
+      if (link.href?.startsWith("blob:")) URL.revokeObjectURL(link.href);
+      Object.assign(link, { href: URL.createObjectURL(new Blob([bytes], { type: file.mime })), download: file.filename });
+      link.removeAttribute("aria-disabled");
     }
   }
-  for (const button of $$("[data-nc-copy]", section)) {
-    const key = button.dataset.ncCopy;
-    if (!(key in outputs)) continue;
-    button.disabled = false;
-    button.onclick = () =>
-      navigator.clipboard.writeText(outputs[key]).then(
-        () => ($("[data-nc-python-status]").textContent = say("copied")) && (button.dataset.ncCopied = "1"),
-        () => {}, // clipboard refused: the text is on the page to select
-      );
+  for (const copy of $$("[data-nc-copy]", section).filter((button) => button.dataset.ncCopy in outputs)) {
+    copy.disabled = false;
+    copy.onclick = () => // a refused clipboard changes nothing: the text is on the page to select
+      navigator.clipboard.writeText(outputs[copy.dataset.ncCopy]).then(() => {
+        copy.dataset.ncCopied = "1";
+        $("[data-nc-python-status]").textContent = say("copied");
+      }, () => {});
   }
 }
 
@@ -63,8 +58,7 @@ function showAnswer(section, answer) {
 // the user ticked the form's consent box themselves (a trusted event: a fragment or a script cannot agree for them):
 // plain GETs with one CORS-safelisted header (no preflight), no cookies, 5 s each; then the tool is asked again.
 document.addEventListener("change", (event) => {
-  const box = event.target;
-  if (box.name === "consent") box.dataset.ncAgreed = event.isTrusted && box.checked ? "1" : "";
+  if (event.target.name === "consent") event.target.dataset.ncAgreed = event.isTrusted && event.target.checked ? "1" : "";
 });
 async function fetchFor(form, answer) {
   const consent = form.elements.namedItem("consent");
@@ -72,47 +66,40 @@ async function fetchFor(form, answer) {
     return { ok: false, errors: [{ field: "consent", message: consent?.dataset.ncAgreeFirst || "" }] };
   }
   const one = async ({ key, url }) => {
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), 5000);
+    const signal = AbortSignal.timeout(5000);
     try {
-      const response = await fetch(url, { headers: { Accept: "application/dns-message" }, credentials: "omit", cache: "no-store", signal: abort.signal });
+      const headers = { Accept: "application/dns-message" };
+      const response = await fetch(url, { headers, credentials: "omit", cache: "no-store", signal });
       const bytes = new Uint8Array(await response.arrayBuffer());
-      let binary = "";
-      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      return [key, { status: response.status, body_b64: btoa(binary) }];
+      return [key, { status: response.status, body_b64: btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join("")) }];
     } catch {
-      return [key, { error: abort.signal.aborted ? "timeout" : "network" }];
-    } finally {
-      clearTimeout(timer);
+      return [key, { error: signal.aborted ? "timeout" : "network" }];
     }
   };
-  form.setAttribute("aria-busy", "true");
   const responses = Object.fromEntries(await Promise.all(answer.fetch.map(one)));
-  form.removeAttribute("aria-busy");
   return python.call({ op: "tool", tool: form.dataset.ncTool, params: { ...params(form), responses, state: answer.state } });
 }
 
 async function run(form) {
   for (const slot of $$("[data-nc-error-for]", form)) [slot.textContent, slot.hidden] = ["", true];
   for (const input of $$("[aria-invalid]", form)) input.removeAttribute("aria-invalid");
-  let answer = await python.call({ op: "tool", tool: form.dataset.ncTool, params: params(form) });
-  if (answer.ok && answer.fetch) answer = await fetchFor(form, answer);
-  if (answer.ok) showAnswer(form.closest("section, .nc-tool-section") || form.parentElement, answer);
-  else showErrors(form, answer.errors || []);
+  const ask = () => python.call({ op: "tool", tool: form.dataset.ncTool, params: params(form) });
+  const answer = await python.busy($("[type=submit]", form) || form, async () => {
+    const first = await ask();
+    return first.ok && first.fetch ? fetchFor(form, first) : first;
+  });
+  showAnswer(form, form.closest("section, .nc-tool-section") || form.parentElement, answer);
 }
 
 // Prefill from the fragment (#domain=…&ip=…), which never reaches the server, and answer at once.
 function prefill(forms) {
-  if (!location.hash.includes("=")) return;
   const given = new URLSearchParams(location.hash.slice(1));
-  for (const form of forms) {
+  for (const form of location.hash.includes("=") ? forms : []) {
     const names = [...new Set(given.keys())].filter((name) => form.elements.namedItem(name));
-    for (const name of names) {
-      const values = given.getAll(name);
-      const inputs = $$(`[name="${CSS.escape(name)}"]`, form);
+    for (const [name, values, inputs] of names.map((n) => [n, given.getAll(n), named("name", form, n)])) {
       if (inputs[0].hasAttribute("data-nc-list")) inputs[0].value = values.join("\n");
       else if (inputs[0].type === "checkbox") inputs[0].checked = ["1", "true", "on", "yes"].includes(values[0]);
-      else if (inputs[0].type === "radio") inputs.forEach((r) => (r.checked = r.value === values[0]));
+      else if (inputs[0].type === "radio") inputs.forEach((radio) => (radio.checked = radio.value === values[0]));
       else inputs.forEach((input, i) => (input.value = values[i] ?? values.at(-1)));
     }
     if (names.length) run(form);
@@ -123,7 +110,8 @@ export function setupTools(forms) {
   for (const form of forms) {
     let timer = null;
     form.addEventListener("submit", (event) => event.preventDefault() || run(form));
-    if (form.hasAttribute("data-nc-live")) form.addEventListener("input", () => clearTimeout(timer) || (timer = setTimeout(() => run(form), 300)));
+    const later = () => clearTimeout(timer) || (timer = setTimeout(() => run(form), 300));
+    if (form.hasAttribute("data-nc-live")) form.addEventListener("input", later);
   }
   prefill(forms);
   addEventListener("hashchange", () => prefill(forms));

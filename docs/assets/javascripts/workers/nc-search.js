@@ -39,16 +39,14 @@
     released = true;
     Object.assign(state, { released: true, reason });
     clearTimeout(timer);
-    if (channel) channel.close();
+    channel?.close();
     for (const data of held.splice(0)) self.dispatchEvent(new MessageEvent("message", { data }));
   }
 
   const timer = setTimeout(release, RELEASE_AFTER_MS, "timeout");
   if (typeof BroadcastChannel === "function") {
     channel = new BroadcastChannel("netcom-search");
-    channel.addEventListener("message", (event) => {
-      if (event.data === "go") release("go");
-    });
+    channel.addEventListener("message", (event) => event.data === "go" && release("go"));
     channel.postMessage("ask"); // Python may have settled before this worker started: the page answers "go"
   } else {
     release("no BroadcastChannel");
