@@ -4,7 +4,7 @@
 // this). Whether a page starts Python is decided once, by the template: it puts py-start.js's tag in the head.
 import { fixThemeA11y, hideAlternates, releaseSearchAfter } from "./nc/theme.js";
 import { setupChecklist } from "./nc/checklist.js";
-import { python } from "./nc/python.js";
+import { known, python } from "./nc/python.js";
 import { setupTools } from "./nc/tools.js";
 
 hideAlternates();
@@ -13,9 +13,9 @@ const { $, $$ } = globalThis.ncChecklist;
 const tools = $$("form.nc-tool[data-nc-tool]");
 const live = $("#checklist-form") || $$(".nc-step-items").length || tools.length;
 if (live) document.documentElement.classList.add("nc-js");
-setupChecklist();
-if (live) document.documentElement.dataset.ncState = "shown"; // the saved state is painted and edits are folded
-if (document.querySelector("script[data-nc-python]")) {
-  setupTools(tools);
-  releaseSearchAfter(python.settled());
-}
+known.then(() => {
+  setupChecklist();
+  if (live) document.documentElement.dataset.ncState = "shown"; // the saved state is painted and edits are folded
+  if (python.state !== "off") setupTools(tools);
+  if (python.state !== "off") releaseSearchAfter(python.settled());
+});

@@ -28,9 +28,7 @@ globalThis.ncChecklist ??= (() => {
     return node;
   }
   // Only touch a field that differs, and never the one being typed in: no flicker, no lost caret.
-  function setValue(input, value) {
-    if (input && input.value !== value && document.activeElement !== input) input.value = value;
-  }
+  const setValue = (input, value) => input && input.value !== value && document.activeElement !== input && (input.value = value);
   function alertOnce(key, text) {
     const region = $("#nc-alerts");
     if (region && !$(`[data-nc-alert="${key}"]`, region)) region.append(el("p", { "data-nc-alert": key, text }));

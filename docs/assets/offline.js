@@ -5,7 +5,7 @@
 // Sets <html data-nc-offline="kept"> when done ("failed" if the worker could not), for tests and the benchmark.
 // On the offline page, lists the pages this browser has saved, in the page's language.
 
-import { python } from "./nc/python.js";
+import { known, python } from "./nc/python.js";
 
 const root = new URL("../", import.meta.url);
 const html = document.documentElement;
@@ -65,7 +65,7 @@ function ask(worker, message) {
 // service-worker thread in that window, issue 6). Nothing is lost by waiting: keeping copies from the HTTP cache.
 async function keepThisPage() {
   await loaded();
-  if (document.querySelector("script[data-nc-python]")) await python.settled(); // the page that starts Python
+  if (document.querySelector("script[data-nc-python]")) await known.then(() => python.settled()); // Python's page
   await navigator.serviceWorker.register(new URL("sw.js", root), { scope: root.pathname });
   const registration = await navigator.serviceWorker.ready;
   const { urls, runtime } = loadedURLs();

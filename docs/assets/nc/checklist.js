@@ -73,8 +73,7 @@ async function judged(input, key) {
   [slot.textContent, slot.hidden] = [say("checking"), false];
   const result = await decision(key);
   [slot.textContent, slot.hidden] = [result.message || "", result.ok];
-  if (result.ok) input.removeAttribute("aria-invalid");
-  else input.setAttribute("aria-invalid", "true");
+  input.setAttribute("aria-invalid", String(!result.ok)); // "false" is ARIA's own "not invalid"
   return result.ok;
 }
 const panelEdit = (input, kind, fields) => judged(input, record(kind, { ...fields, via: "panel" }));
