@@ -22,8 +22,9 @@ Ops (all answer ``{"ok": true, ...}`` or ``{"ok": false, "errors": [{"field", "m
     "backup", "recovered", "migrated_from", "problems", "view", "remove"}``. ``view`` is the text to keep under
     :data:`VIEW_KEY` — the view in both languages, the entries folded in and the refused ones with their
     field messages — which the page paints from, before Python is ready too. ``remove``: entries to delete.
-``export`` ``{"stored", "id": id | null, "today"}``
-    ``{"filename", "text", "mime"}`` of an export file for one migration or all of them.
+``export`` ``{"stored", "entries"?, "id": id | null, "today"}``
+    ``{"filename", "text", "mime"}`` of an export file for one migration or all of them; with ``entries`` (the
+    journal) the file holds the document with every entry folded in.
 ``tool`` ``{"tool", "params", "lang"}``
     Routed to :func:`checklist_app.tools.run_tool`.
 
@@ -332,7 +333,12 @@ def _op_apply(request: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 def _op_export(request: dict[str, Any], lang: str) -> dict[str, Any]:
-    workspace = loads(request.get("stored")).workspace
+    entries = request.get("entries")
+    if isinstance(entries, dict):  # the page's journal as it is now: the file holds the edits not folded yet too
+        texts = {key: text for key, text in entries.items() if isinstance(key, str) and isinstance(text, str)}
+        workspace = fold(request.get("stored"), texts, now_ms=0).workspace
+    else:
+        workspace = loads(request.get("stored")).workspace
     today = parse_date(request.get("today"), "today")
     ident = request.get("id")
     filename, text = export_file(workspace, ident if isinstance(ident, str) else None, today=today)

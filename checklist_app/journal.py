@@ -421,17 +421,25 @@ def _import(state: _State, text: str, stamp: str) -> ImportReport:
     a checklist it added or changed takes ``stamp``, so an older edit still in the journal cannot undo the import."""
     workspace, report = import_file(state.workspace(), text)
     touched = {*report.added, *report.updated, *report.copied}
+    renamed: dict[str, str] = {}
     for migration in workspace.migrations:
-        if migration.id in touched:
-            state.deleted.discard(migration.id)  # an import may take back the id of a deleted checklist
-            state._put(migration)
-            for path in _field_paths(migration.id):
-                state.clock[path] = stamp
+        if migration.id not in touched:
+            continue
+        if migration.id in state.deleted:  # a deleted checklist's id stays its own (undo, late edits): a new one
+            renamed[migration.id] = f"m-{stamp}-{len(renamed)}"[:40]
+            migration = replace(migration, id=renamed[migration.id])
+        state._put(migration)
+        for path in _field_paths(migration.id):
+            state.clock[path] = stamp
     state.next_serial = max(state.next_serial, workspace.next_serial)
-    if workspace.active_id != state.workspace().active_id:
-        state.active = workspace.active_id
+    active = renamed.get(workspace.active_id or "", workspace.active_id)
+    if active != state.workspace().active_id:
+        state.active = active
         state.clock["active"] = stamp
-    return report
+    if not renamed:
+        return report
+    rename = {name: tuple(renamed.get(i, i) for i in getattr(report, name)) for name in ("added", "copied")}
+    return replace(report, **rename)
 
 
 def fold(stored: object, entries: dict[str, str], *, now_ms: int, import_text: str | None = None) -> Fold:

@@ -38,10 +38,8 @@ async function put(cacheName, key, response) {
   const cache = await caches.open(cacheName);
   await cache.delete(key); // re-inserted last: the oldest entries are the least recently stored
   await cache.put(key, response);
-  const limit = LIMITS[cacheName];
-  if (!limit) return;
-  const keys = await cache.keys();
-  for (const old of keys.slice(0, Math.max(0, keys.length - limit))) await cache.delete(old);
+  const keys = await cache.keys(); // the runtime's cache has no limit (Infinity): nothing is trimmed there
+  for (const old of keys.slice(0, Math.max(0, keys.length - (LIMITS[cacheName] ?? Infinity)))) await cache.delete(old);
 }
 
 async function offlinePage(url) {

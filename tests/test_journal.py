@@ -113,6 +113,32 @@ def test_an_import_is_merged_after_the_entries_and_an_older_entry_cannot_undo_it
     assert by_domain["second.example"].items[0].done is True
 
 
+def test_an_import_never_takes_the_id_of_a_deleted_checklist() -> None:
+    """A file whose checklist has the id of one deleted here gets a new id: undo still brings the deleted one back."""
+    entries = {key(T0): entry("add", value="deleted.example"), key(T0 + 1, "b"): entry("add", value="kept.example")}
+    first = fold(None, entries, now_ms=T0 + 10)
+    gone = next(m.id for m in first.workspace.migrations if m.domain == "deleted.example")
+    deleted = fold(first.stored, {**entries, key(T0 + 2, "c"): entry("delete", migration=gone)}, now_ms=T0 + 20)
+    file = json.dumps(
+        {"format": "netcom-checklist", "version": 2, "migrations": [{"id": gone, "domain": "other.example"}]}
+    )
+    imported = fold(deleted.stored, {}, now_ms=T0 + 30, import_text=file)
+    other = next(m for m in imported.workspace.migrations if m.domain == "other.example")
+    assert other.id != gone and imported.imported is not None and imported.imported.added == (other.id,)
+    assert imported.workspace.active_id == other.id
+    restored = fold(imported.stored, {key(T0 + 40, "d"): entry("restore", migration=gone)}, now_ms=T0 + 50)
+    assert {m.domain for m in restored.workspace.migrations} == {"kept.example", "deleted.example", "other.example"}
+
+
+def test_export_with_the_journal_holds_the_edits_not_folded_yet() -> None:
+    """The export op folds the page's entries in: a tick made while Python started is in the file."""
+    stored = fold(None, {key(T0): entry("domain", value="example.co.jp")}, now_ms=T0 + 10).stored
+    journal = {key(T0 + 20, "b"): entry("done", item=4, value=True)}
+    request = {"op": "export", "stored": stored, "entries": journal, "id": None, "today": "2026-12-03"}
+    answer = json.loads(dispatch(json.dumps(request)))
+    assert json.loads(answer["text"])["migrations"][0]["items"]["4"]["done"] is True
+
+
 def test_an_import_with_nothing_readable_is_refused_in_words() -> None:
     """A file that holds no checklist: the fold op answers a field message for the file, nothing is written."""
     answer = json.loads(

@@ -44,8 +44,7 @@ globalThis.ncChecklist ??= (() => {
     remove: (key) => (local ? local.removeItem(key) : memory.delete(key)),
     set(key, value) {
       try {
-        if (local) local.setItem(key, value);
-        else memory.set(key, value);
+        local ? local.setItem(key, value) : memory.set(key, value);
         return "ok";
       } catch {
         alertOnce("quota", say("quota")); // nothing written: what was saved stays
@@ -192,9 +191,11 @@ globalThis.ncChecklist ??= (() => {
     const [target, change] = [event.target, event.type === "change"];
     const item = Number(target.dataset.item) || null;
     if (target.dataset.field === "note") {
+      // The note belongs to the checklist shown when typing began, whatever is shown when it is saved.
+      const migration = notes.get(item)?.migration ?? shown?.view?.current?.id ?? null;
       clearTimeout(notes.get(item)?.timer);
-      const save = () => notes.delete(item) && record("note", { item, value: target.value });
-      notes.set(item, { save, timer: setTimeout(save, 400) });
+      const save = () => notes.delete(item) && record("note", { item, value: target.value, migration });
+      notes.set(item, { save, migration, timer: setTimeout(save, 400) });
       if (change) save();
       fitNote(target);
     } else if (!change) {
@@ -218,7 +219,10 @@ globalThis.ncChecklist ??= (() => {
   const form = document.getElementById("checklist-form");
   form?.addEventListener("submit", (event) => event.preventDefault());
   $("#nc-app")?.removeAttribute("hidden");
-  addEventListener("pagehide", () => [...notes.values()].forEach((note) => note.save()));
+  // Leaving the page, or the phone switching to another app, saves a note still being typed.
+  const flush = () => [...notes.values()].forEach((note) => note.save());
+  addEventListener("pagehide", flush);
+  document.addEventListener("visibilitychange", () => document.hidden && flush());
   for (const root of [form, ...$$(".nc-step-items")].filter(Boolean)) {
     root.addEventListener("change", onEdit);
     root.addEventListener("input", onEdit);

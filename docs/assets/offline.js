@@ -10,9 +10,8 @@ import { known, python } from "./nc/python.js";
 const root = new URL("../", import.meta.url);
 const html = document.documentElement;
 
-function loaded() {
-  return document.readyState === "complete" ? Promise.resolve() : new Promise((r) => addEventListener("load", r, { once: true }));
-}
+const loaded = () =>
+  document.readyState === "complete" ? Promise.resolve() : new Promise((r) => addEventListener("load", r, { once: true }));
 
 function sameSite(href) {
   try {

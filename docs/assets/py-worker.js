@@ -331,7 +331,7 @@ self.addEventListener("message", (event) => {
   try {
     config = JSON.parse(self.name || "null");
   } catch {
-    config = null;
+    // not JSON: said below
   }
   if (config && typeof config.indexURL === "string") begin(config);
   else self.postMessage({ type: "failed", message: "py-worker.js: no {indexURL, packages} in the worker's name" });

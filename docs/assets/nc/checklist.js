@@ -28,44 +28,43 @@ const list = (texts) => el("ul", { class: "nc-problems" }, ...texts.map((text) =
 // a minute go. Every storage event folds again, so a stale write of another tab is repaired and nothing is lost.
 let folding = null;
 let again = false;
+const entries = () => Object.fromEntries(store.keys().filter((k) => k.startsWith(nc.EDIT_PREFIX)).map((k) => [k, store.get(k)]));
 export async function fold(importText) {
   if (python.state !== "ready") return null;
-  if (folding && importText === undefined) return void (again = true);
+  if (folding && importText === undefined) return (again = true) && folding; // the running fold takes it in
   await folding;
   folding = (async () => {
     let answer;
+    let imported = null; // an import stays in every round until a document holding it is stored
     do {
       again = false;
       const stored = store.get(nc.KEY);
-      const keys = store.keys().filter((key) => key.startsWith(nc.EDIT_PREFIX));
-      const entries = Object.fromEntries(keys.map((key) => [key, store.get(key)]));
-      answer = await python.call({ op: "fold", stored, entries, now_ms: Date.now(), import: importText });
-      importText = undefined;
+      answer = await python.call({ op: "fold", stored, entries: entries(), now_ms: Date.now(), import: importText });
       if (!answer.ok) break;
+      settle(JSON.parse(answer.view)); // Python's word on each edit, stored or not
       if (answer.backup !== null && store.get(BACKUP_KEY) !== answer.backup) {
         if (store.set(BACKUP_KEY, answer.backup) !== "ok") return nc.alertOnce("backup", say("backup_failed"));
         nc.alertOnce("repaired", say(answer.migrated_from ? "migrated" : "recovered"));
       }
       if (answer.problems.length && !$("#nc-alerts .nc-problems")) $("#nc-alerts").append(list(answer.problems));
       if (answer.changed && store.get(nc.KEY) !== stored) again = true;
-      // A document that cannot be written (storage full): the entries stay, painted as they are; nothing is lost.
-      else if (answer.changed && store.set(nc.KEY, answer.stored) !== "ok") break;
-      if (store.get(nc.VIEW_KEY) !== answer.view) store.set(nc.VIEW_KEY, answer.view);
+      // A document or view that cannot be written (storage full): the entries stay, painted as they are.
+      else if (answer.changed && store.set(nc.KEY, answer.stored) !== "ok") return { ok: false, errors: [] };
+      else [importText, imported] = [undefined, imported || answer.imported];
+      if (store.get(nc.VIEW_KEY) !== answer.view && store.set(nc.VIEW_KEY, answer.view) !== "ok") break;
       answer.remove.forEach(store.remove);
-      settle(JSON.parse(answer.view));
       paint();
     } while (again);
-    return answer;
+    return { ...answer, imported };
   })();
   try {
     return await folding;
   } finally {
-    folding = null;
-  }
-}
-
 // Python's word on a recorded edit; beside a field only Python can judge (a domain), "Checking…" until it answers.
-const decision = (key) => (key ? new Promise((resolve) => waiting.set(key, resolve)) : Promise.resolve({ ok: false }));
+const decision = (key) => // without Python nothing can judge an edit: say so at once
+  key && python.state !== "failed"
+    ? new Promise((resolve) => waiting.set(key, resolve))
+    : Promise.resolve({ ok: false, message: key ? say("unavailable") : "" });
 async function judged(input, key) {
   const slot = document.getElementById(`${input.id}-error`) || el("span", { id: `${input.id}-error`, class: "nc-error" });
   input.after(slot);
@@ -80,14 +79,14 @@ const panelEdit = (input, kind, fields) => judged(input, record(kind, { ...field
 
 // Controls that need Python say so when it could not start, and show that they wait while it starts.
 const busy = (control, work) => (python.state === "failed" ? message(say("unavailable")) : python.busy(control, work));
-const button = (text, primary) => el("button", { type: "button", class: `md-button${primary ? " md-button--primary" : ""}`, text });
+const button = (text, extra = "") => el("button", { type: "button", class: `md-button ${extra}`.trim(), text });
 
 // Delete and reset ask first (the safe choice focused), then record the edit and offer undo as another edit.
 function confirmThen(event, kind, undo) {
   const m = nc.readState().view?.current;
   if (!m) return;
-  const [box, yes, no] = [$("#nc-confirm"), button(say(`yes_${kind}`), true), button(say("no"))];
-  const before = nc.readState().data?.undo_reset; // what undo of a reset puts back
+  const [box, yes, no] = [$("#nc-confirm"), button(say(`yes_${kind}`), "md-button--primary"), button(say("no"))];
+  let before = null; // what undo of a reset puts back: the rows once every pending edit is folded in
   box.replaceChildren(el("p", { id: "nc-confirm-text", text: say(`confirm_${kind}`, m) }), yes, " ", no);
   box.hidden = false;
   const close = (focus) => (box.hidden = true) && focus.focus();
@@ -95,10 +94,13 @@ function confirmThen(event, kind, undo) {
   box.onkeydown = (event) => void (event.key === "Escape" && no.click()); // returning false would cancel Tab
   yes.addEventListener("click", async () => {
     close($("#nc-migration-select"));
-    const done = await busy(event.target, () => decision(record(kind, { migration: m.id })));
+    const done = await busy(event.target, async () => {
+      await python.settled();
+      before = (await fold()) && nc.readState().data?.undo_reset;
+      return decision(record(kind, { migration: m.id }));
+    });
     if (!done?.ok) return;
-    const offer = button(say("undo"));
-    offer.classList.add("nc-undo");
+    const offer = button(say("undo"), "nc-undo");
     offer.addEventListener("click", async () => {
       offer.disabled = true;
       if ((await decision(record(undo, { migration: m.id, value: before }))).ok) message(say("undone"));
@@ -139,8 +141,8 @@ function setupWorkspace() {
 function setupFiles() {
   const exportFile = (event, id) =>
     busy(event.target, async () => {
-      await fold();
-      const answer = await python.call({ op: "export", stored: store.get(nc.KEY), id, today: nc.clock().day });
+      await python.settled(); // then the document and the entries of this moment, folded by the export itself
+      const answer = await python.call({ op: "export", stored: store.get(nc.KEY), entries: entries(), id, today: nc.clock().day });
       if (!answer.ok) return message(answer.errors.map((e) => e.message).join(" "));
       const href = URL.createObjectURL(new Blob([answer.text], { type: answer.mime }));
       const link = el("a", { href, download: answer.filename });
@@ -158,7 +160,7 @@ function setupFiles() {
       const text = await input.files[0]?.text();
       input.value = "";
       const answer = text === undefined ? null : await fold(text);
-      if (answer && !answer.ok) message(answer.errors.map((e) => e.message).join(" "));
+      if (answer && !answer.ok) message(answer.errors.map((e) => e.message).join(" ") || say("quota"));
       const problems = answer?.imported?.problems.length ? [list(answer.imported.problems)] : [];
       if (answer?.ok) message(answer.imported.message, ...problems);
     }),
