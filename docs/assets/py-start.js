@@ -45,13 +45,9 @@
       return new Promise((resolve) => this.onChange((state) => resolve(state === "ready")));
     },
     // A control that needs Python shows that it waits (aria-busy, a spinner), only while it waits.
-    async busy(control, work) {
+    busy(control, work) {
       control.setAttribute("aria-busy", "true");
-      try {
-        return await work();
-      } finally {
-        control.removeAttribute("aria-busy");
-      }
+      return Promise.resolve(work()).finally(() => control.removeAttribute("aria-busy"));
     },
     async call(request) {
       if (!(await this.settled())) return failure(unavailable());

@@ -60,6 +60,10 @@ export async function fold(importText) {
   try {
     return await folding;
   } finally {
+    folding = null;
+  }
+}
+
 // Python's word on a recorded edit; beside a field only Python can judge (a domain), "Checking…" until it answers.
 const decision = (key) => // without Python nothing can judge an edit: say so at once
   key && python.state !== "failed"
