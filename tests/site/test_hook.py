@@ -227,14 +227,21 @@ def test_checklist_form_has_twelve_rows_with_a_date_each(lang: str, tree: Callab
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_rows_and_step_items_carry_their_prerequisites(lang: str, tree: Callable[[str], Element]) -> None:
-    """Every checklist row and step-page item names its prerequisites from steps.ITEMS (read by the page script)."""
-    wanted = {item.row_id: " ".join(map(str, item.requires)) for item in ITEMS}
+def test_rows_and_step_items_carry_no_rule_and_their_live_parts(lang: str, tree: Callable[[str], Element]) -> None:
+    """No row names its prerequisites any more (statuses come from Python's view); each checklist row carries its
+    status badge and note field, each step-page item its checkbox and badge, rendered by the hook."""
     rows = _form(tree, lang).find_all("tr", cls="nc-row")
-    assert {r.attrs["id"]: r.attrs.get("data-requires") for r in rows} == wanted
+    assert len(rows) == len(ITEMS) and all("data-requires" not in row.attrs for row in rows)
+    for row in rows:
+        n = row.attrs["data-item"]
+        assert [e.attrs.get("id") for e in row.iter() if "nc-status" in e.attrs.get("class", "")] == [f"status-{n}"]
+        assert [e.attrs.get("id") for e in row.iter() if e.tag == "textarea"] == [f"note-{n}"]
     for step in STEPS:
         for li in tree(page_file("/" + step.path, lang)).find_all("li", cls="nc-item"):
-            assert li.attrs.get("data-requires") == wanted[li.attrs["id"]], (step.number, li.attrs["id"])
+            n = li.attrs["data-item"]
+            assert "data-requires" not in li.attrs
+            ids = {e.attrs.get("id") for e in li.iter()}
+            assert {f"step-done-{n}", f"step-status-{n}"} <= ids, (step.number, n)
 
 
 @pytest.mark.parametrize("lang", LANGS)
