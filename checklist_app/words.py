@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 
-from .progress import NOTE_MAX_LENGTH
 from .text import Text
 
 __all__ = ["PAGE_WORDS", "page_words", "page_words_json"]
@@ -60,7 +59,6 @@ PAGE_WORDS: dict[str, Text] = {
         ja="まだチェックリストがありません。ドメイン名を入力するか、項目にチェックを付けて始めてください。",
         en="There is no checklist yet. Enter a domain name or tick an item to start.",
     ),
-    "note": Text(ja="メモ", en="Note"),
     "deleted": Text(ja="「{name}」のチェックリストを削除しました。", en="The checklist “{name}” was deleted."),
     "reset": Text(ja="「{name}」のチェックリストを空にしました。", en="The checklist “{name}” was emptied."),
     "undo": Text(ja="元に戻す", en="Undo"),
@@ -89,10 +87,8 @@ PAGE_WORDS: dict[str, Text] = {
 
 
 def page_words(lang: str) -> dict[str, str]:
-    """The page's words in ``lang`` (anything but ``"en"``: Japanese), plus the limits the fields show."""
-    words = {key: text.get(lang) for key, text in PAGE_WORDS.items()}
-    words["note_max"] = str(NOTE_MAX_LENGTH)
-    return words
+    """The page's words in ``lang`` (anything but ``"en"``: Japanese)."""
+    return {key: text.get(lang) for key, text in PAGE_WORDS.items()}
 
 
 def page_words_json(lang: str) -> str:
