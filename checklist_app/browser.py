@@ -40,13 +40,15 @@ from __future__ import annotations
 import importlib
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from . import __version__
 from .errors import ChecklistError
 from .journal import fold, values_of
-from .progress import STATUS_LABELS, DeletedMigration, Migration, Workspace, parse_date, validate_timestamp
+from .overview import SORT_KEYS, Row, expected_dates, overview, rows_data, sort_rows, to_csv, to_ics
+from .progress import EXTRA_DATES, STATUS_LABELS, DeletedMigration, Migration, Workspace, parse_date, validate_timestamp
 from .steps import ITEMS
 from .storage import dumps, export_file, import_file, loads
 from .text import Text
@@ -95,13 +97,57 @@ def format_date(value: date | None, lang: str) -> str:
     return value.isoformat() if lang == "en" else f"{value.year}年{value.month}月{value.day}日"
 
 
-def view(workspace: Workspace, lang: str) -> dict[str, Any]:
-    """Everything the page renders: the migrations for the selector and the active one's rows and statuses."""
+def _overview(workspace: Workspace, today: date | None, lang: str) -> dict[str, Any]:
+    """The overview table (checklist_app.overview): its rows in the workspace's order and, per sort key, the ids in
+    that order; ``attention``: how many rows need the customer's action."""
+    rows = overview(workspace, today)
+    data = rows_data(rows, lang)
+    for row, shown in zip(rows, data, strict=True):
+        # Links as the checklist page (/checklist/, /en/checklist/) needs them.
+        for warning in shown["warnings"]:
+            warning["url"] = f"../{warning['url']}"
+        shown["plan_url"] = _plan_url(row)
+    return {
+        "rows": data,
+        "order": {key: [row.migration.id for row in sort_rows(rows, key)] for key in SORT_KEYS},
+        "attention": sum(1 for row in rows if row.attention),
+        "count": len(rows),
+        "summary": _OVERVIEW_SUMMARY.get(lang).format(
+            count=len(rows), attention=sum(1 for row in rows if row.attention)
+        ),
+    }
+
+
+def _plan_url(row: Row) -> str:
+    """The planner opened with this checklist's dates (tools/schedule/, prefilled from the fragment); "" without an
+    application date (the planner needs one)."""
+    if row.applied is None:
+        return ""
+    migration = row.migration
+    dates = {
+        "applied": row.applied,
+        "transfer_done": migration.item(3).completed_on if migration.item(3).done else None,
+        "account_info_received": migration.item(4).completed_on if migration.item(4).done else None,
+        "switch_date": row.switch,
+    }
+    fields = {name: day.isoformat() for name, day in dates.items() if day is not None}
+    if migration.domain:
+        fields["domain"] = migration.domain
+    return f"../tools/schedule/#{urlencode(fields, quote_via=quote)}"
+
+
+_OVERVIEW_SUMMARY = Text(ja="{count} ドメイン（要対応 {attention}）", en="{count} domains ({attention} need action)")
+
+
+def view(workspace: Workspace, lang: str, today: date | None = None) -> dict[str, Any]:
+    """Everything the page renders: the migrations for the selector, the active one's rows and statuses, and the
+    overview of every checklist. ``today`` (the user's day) turns on the warnings that depend on it."""
     current: dict[str, Any] | None = None
     active = workspace.active
     if active is not None:
         summary = active.summary()
         nxt = summary.next_action
+        expected = expected_dates(active)
         current = {
             "id": active.id,
             "name": active.name(lang),
@@ -110,6 +156,8 @@ def view(workspace: Workspace, lang: str) -> dict[str, Any]:
             "label": active.label,
             "cancellation_date": None if active.cancellation_date is None else active.cancellation_date.isoformat(),
             "cancellation_date_text": format_date(active.cancellation_date, lang),
+            "dates": {name: _iso(getattr(active, name)) for name in EXTRA_DATES},
+            "dates_text": {name: format_date(getattr(active, name), lang) for name in EXTRA_DATES},
             "items": [
                 {
                     "number": item.number,
@@ -120,6 +168,7 @@ def view(workspace: Workspace, lang: str) -> dict[str, Any]:
                     "status": status,
                     "status_label": STATUS_LABELS[status].get(lang),
                     "actor": item.actor,
+                    "expected": expected[item.number].text(lang) if item.number in expected else "",
                 }
                 for item, state, status in zip(ITEMS, active.items, summary.statuses, strict=True)
             ],
@@ -152,11 +201,20 @@ def view(workspace: Workspace, lang: str) -> dict[str, Any]:
             for m in workspace.migrations
         ],
         "current": current,
+        "overview": _overview(workspace, today, lang),
     }
 
 
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
 def view_text(
-    workspace: Workspace, *, folded: tuple[str, ...] = (), rejected: dict[str, ChecklistError] | None = None
+    workspace: Workspace,
+    *,
+    folded: tuple[str, ...] = (),
+    rejected: dict[str, ChecklistError] | None = None,
+    today: date | None = None,
 ) -> str:
     """What the page keeps under :data:`VIEW_KEY` and paints from: the view in both languages (a tab may show
     either), the journal entries it reflects, and each refused entry's field and message in both languages."""
@@ -166,8 +224,8 @@ def view_text(
     }
     active = workspace.active
     data = {
-        "ja": view(workspace, "ja"),
-        "en": view(workspace, "en"),
+        "ja": view(workspace, "ja", today),
+        "en": view(workspace, "en", today),
         "folded": list(folded),
         "rejected": refused,
         "undo_reset": None if active is None else values_of(active),
@@ -184,6 +242,7 @@ def _op_fold(request: dict[str, Any], lang: str) -> dict[str, Any]:
     import_text = request.get("import")
     if import_text is not None and not isinstance(import_text, str):
         raise _RequestError("request")
+    today = _today(request)
     result = fold(request.get("stored"), texts, now_ms=int(now_ms), import_text=import_text)
     report = result.imported
     return {
@@ -201,7 +260,7 @@ def _op_fold(request: dict[str, Any], lang: str) -> dict[str, Any]:
         "recovered": result.load.recovered,
         "migrated_from": result.load.migrated_from,
         "problems": [problem.get(lang) for problem in result.load.problems],
-        "view": view_text(result.workspace, folded=result.folded, rejected=result.rejected),
+        "view": view_text(result.workspace, folded=result.folded, rejected=result.rejected, today=today),
         "remove": list(result.remove),
     }
 
@@ -340,9 +399,39 @@ def _op_export(request: dict[str, Any], lang: str) -> dict[str, Any]:
     else:
         workspace = loads(request.get("stored")).workspace
     today = parse_date(request.get("today"), "today")
+    kind = request.get("format")
+    if kind in ("csv", "ics"):
+        rows = overview(workspace, today)
+        if kind == "csv":
+            text = to_csv(rows, lang).decode("utf-8")  # the BOM stays: the page's Blob writes it as EF BB BF
+            return {"ok": True, "filename": f"netcom-overview{_suffix(today)}.csv", "text": text, "mime": "text/csv"}
+        stamp = _stamp(request.get("now"))
+        text = to_ics(rows, lang, dtstamp=stamp).decode("utf-8")
+        return {"ok": True, "filename": f"netcom-overview{_suffix(today)}.ics", "text": text, "mime": "text/calendar"}
     ident = request.get("id")
     filename, text = export_file(workspace, ident if isinstance(ident, str) else None, today=today)
     return {"ok": True, "filename": filename, "text": text, "mime": "application/json"}
+
+
+def _today(request: dict[str, Any]) -> date | None:
+    """The user's calendar day sent with a request; ``None`` when absent or unreadable (no rule then uses it)."""
+    try:
+        return parse_date(request.get("today"), "today")
+    except ChecklistError:
+        return None
+
+
+def _suffix(today: date | None) -> str:
+    return "" if today is None else f"-{today.isoformat()}"
+
+
+def _stamp(value: object) -> datetime:
+    """The page's time (ISO 8601 with its offset) as the .ics DTSTAMP; the Unix epoch when none was sent."""
+    try:
+        stamp = datetime.fromisoformat(validate_timestamp(value))
+    except (ChecklistError, ValueError):
+        return datetime(1970, 1, 1, tzinfo=UTC)
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=UTC)
 
 
 def _op_tool(request: dict[str, Any], lang: str) -> dict[str, Any]:

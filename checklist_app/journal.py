@@ -30,6 +30,7 @@ from typing import Any
 from .errors import ChecklistError
 from .progress import (
     EMPTY_ITEM,
+    EXTRA_DATES,
     ITEM_COUNT,
     ItemState,
     Migration,
@@ -63,6 +64,8 @@ KINDS = frozenset(
         "date",
         "note",
         "cancellation_date",
+        "application_date",
+        "switch_date",
         "clear",
         "reset",
         "put",
@@ -344,8 +347,8 @@ def _apply(state: _State, edit: Edit) -> None:
         state.set_field(migration, "domain", domain, edit)
     elif kind == "label":
         state.set_field(migration, "label", validate_label(edit.value), edit)
-    elif kind == "cancellation_date":
-        state.set_field(migration, "cancellation_date", parse_date(edit.value or None, "cancellation_date"), edit)
+    elif kind in EXTRA_DATES:
+        state.set_field(migration, kind, parse_date(edit.value or None, kind), edit)
     elif kind == "done":
         if not isinstance(edit.value, bool):
             raise ChecklistError("done", "チェックの値が読めません。", "The tick could not be read.")
@@ -366,7 +369,8 @@ def _apply(state: _State, edit: Edit) -> None:
         for part, empty in zip(_ITEM_FIELDS, (False, None, ""), strict=True):
             migration = state.set_field(migration, f"{edit.item}.{part}", empty, edit)
     elif kind == "reset":
-        migration = state.set_field(migration, "cancellation_date", None, edit)
+        for name in EXTRA_DATES:
+            migration = state.set_field(migration, name, None, edit)
         for number in range(1, ITEM_COUNT + 1):
             for part, empty in zip(_ITEM_FIELDS, (False, None, ""), strict=True):
                 migration = state.set_field(migration, f"{number}.{part}", empty, edit)
@@ -378,9 +382,8 @@ def _put_values(state: _State, migration: Migration, edit: Edit) -> None:
     """Undo of a reset: the values :func:`values_of` gave before it, each set again as a newer edit."""
     values = edit.value if isinstance(edit.value, dict) else {}
     items = values.get("items") if isinstance(values.get("items"), dict) else {}
-    migration = state.set_field(
-        migration, "cancellation_date", parse_date(values.get("cancellation_date"), "cancellation_date"), edit
-    )
+    for name in EXTRA_DATES:
+        migration = state.set_field(migration, name, parse_date(values.get(name), name), edit)
     for number in range(1, ITEM_COUNT + 1):
         raw = items.get(str(number)) if isinstance(items, dict) else None
         if not isinstance(raw, dict):
@@ -397,7 +400,10 @@ def _put_values(state: _State, migration: Migration, edit: Edit) -> None:
 def values_of(migration: Migration) -> dict[str, Any]:
     """A migration's row values as a ``put`` edit takes them (what undo of a reset puts back)."""
     return {
-        "cancellation_date": None if migration.cancellation_date is None else migration.cancellation_date.isoformat(),
+        **{
+            name: None if getattr(migration, name) is None else getattr(migration, name).isoformat()
+            for name in EXTRA_DATES
+        },
         "items": {
             str(number): {
                 "done": state.done,
@@ -411,7 +417,7 @@ def values_of(migration: Migration) -> dict[str, Any]:
 
 
 def _field_paths(ident: str) -> list[str]:
-    paths = [f"{ident}/{name}" for name in ("domain", "label", "cancellation_date", "deleted")]
+    paths = [f"{ident}/{name}" for name in ("domain", "label", *EXTRA_DATES, "deleted")]
     paths += [f"{ident}/{n}.{part}" for n in range(1, ITEM_COUNT + 1) for part in _ITEM_FIELDS]
     return paths
 

@@ -34,6 +34,7 @@ __all__ = [
     "DOMAIN_MAX_LENGTH",
     "EARLIEST_DATE",
     "EMPTY_ITEM",
+    "EXTRA_DATES",
     "ID_PREFIX",
     "ITEM_COUNT",
     "ITEM_STATUSES",
@@ -71,6 +72,8 @@ STATUS_LABELS: dict[ItemStatus, Text] = {
 }
 
 ITEM_COUNT = len(ITEMS)
+# The checklist-wide dates a migration keeps beside its rows, each shown in the row that asks for it.
+EXTRA_DATES = ("application_date", "cancellation_date", "switch_date")
 NOTE_MAX_LENGTH = 1000
 MAX_SERIAL = 10**12  # keeps every generated id ("m-" + digits) well inside the 40-character limit
 LABEL_MAX_LENGTH = 100
@@ -419,6 +422,9 @@ class Migration:
     cancellation_date: date | None = None
     created: str = ""
     updated: str = ""
+    # The plan (checklist_app.overview): the 申込日 (row 1) and the agreed DNS 切り替え日 (row 8).
+    application_date: date | None = None
+    switch_date: date | None = None
 
     def __post_init__(self) -> None:
         validate_migration_id(self.id)
@@ -429,7 +435,8 @@ class Migration:
             raise _error("label", "label_space")
         if len(self.items) != ITEM_COUNT or not all(isinstance(item, ItemState) for item in self.items):
             raise _error("items", "items_count", count=ITEM_COUNT)
-        _check_date_value(self.cancellation_date, "cancellation_date")
+        for name in EXTRA_DATES:
+            _check_date_value(getattr(self, name), name)
         validate_timestamp(self.created, "created")
         validate_timestamp(self.updated, "updated")
 
@@ -493,15 +500,25 @@ class Migration:
 
     def set_cancellation_date(self, value: object, *, now: str) -> Migration:
         """Set (or clear) item 2's ご解約日: the day the old provider's contract ends."""
-        return replace(self, cancellation_date=parse_date(value, "cancellation_date"), updated=validate_timestamp(now))
+        return self.set_extra_date("cancellation_date", value, now=now)
+
+    def set_extra_date(self, name: str, value: object, *, now: str) -> Migration:
+        """Set (or clear) one of :data:`EXTRA_DATES`: the 申込日, the ご解約日 or the agreed DNS 切り替え日."""
+        if name not in EXTRA_DATES:
+            raise ValueError(name)
+        changed: Migration = replace(self, **{name: parse_date(value, name)})  # type: ignore[arg-type]
+        return replace(changed, updated=validate_timestamp(now))
 
     def reset(self, *, now: str) -> Migration:
-        """All rows emptied; id, domain, label and creation time stay."""
-        return replace(self, items=_EMPTY_ITEMS, cancellation_date=None, updated=validate_timestamp(now))
+        """All rows and the three checklist-wide dates emptied; id, domain, label and creation time stay."""
+        stamp = validate_timestamp(now)
+        return replace(
+            self, items=_EMPTY_ITEMS, application_date=None, cancellation_date=None, switch_date=None, updated=stamp
+        )
 
     def _has_data(self, item: ChecklistItem) -> bool:
         state = self.items[item.number - 1]
-        if item.has_cancellation_date and self.cancellation_date is not None:
+        if item.extra_date and getattr(self, item.extra_date) is not None:
             return True
         return state.completed_on is not None or bool(state.note)
 
@@ -552,7 +569,7 @@ class Migration:
         """True when this migration holds everything ``other`` holds (same domain assumed)."""
         return (
             (not other.label or other.label == self.label)
-            and (other.cancellation_date is None or other.cancellation_date == self.cancellation_date)
+            and all(getattr(other, name) in (None, getattr(self, name)) for name in EXTRA_DATES)
             and all(mine.includes(theirs) for mine, theirs in zip(self.items, other.items, strict=True))
         )
 

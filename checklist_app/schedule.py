@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import idna
 import jpholiday
-from icalendar import Calendar, Event
 
 from .errors import ChecklistError
 from .provider import PROVIDER
@@ -35,6 +33,7 @@ __all__ = [
     "is_switch_day",
     "nearest_switch_days",
     "plan_schedule",
+    "subtract_business_days",
     "to_ics",
     "validate_switch_date",
 ]
@@ -123,6 +122,11 @@ _WARN_REQUESTED_TIGHT = Text(
     "（その場合の最短は {latest}）。",
     "If every stage takes its longest, the requested switch date {switch} may come too early "
     "(the earliest date then would be {latest}).",
+)
+_WARN_AGREED_EARLY = Text(
+    "各段階が最短で進んでも、切り替え日 {switch} までに準備が終わらない可能性があります（最短は {earliest}）。",
+    "Even if every stage takes its shortest, the preparation may not be finished by the switch on {switch} "
+    "(the earliest would be {earliest}).",
 )
 _NOTE_REMOVAL = Text(
     "旧サーバにメールが届かなくなったことを確認してから削除してください。"
@@ -362,6 +366,16 @@ def add_business_days(
     return _add_business(start, count, _closed(closed_month_days))
 
 
+def subtract_business_days(
+    day: date, count: int, *, closed_month_days: Iterable[tuple[int, int]] = PROVIDER.closed_month_days
+) -> date:
+    """The ``count``-th business day before ``day`` (the notice deadline of a switch on ``day``)."""
+    start = _as_date(day, "date")
+    _check_range(start, "date")
+    _check_count(count, "count", 0, 366)
+    return _subtract_business(start, count, _closed(closed_month_days))
+
+
 def _next_business_on_or_after(day: date, closed: frozenset[tuple[int, int]]) -> date:
     if _is_business(day, closed):
         return day
@@ -449,6 +463,7 @@ def plan_schedule(
     notice_business_days: int = DEFAULT_NOTICE_BUSINESS_DAYS,
     cancellation_margin_days: int = DEFAULT_CANCELLATION_MARGIN_DAYS,
     closed_month_days: Iterable[tuple[int, int]] = PROVIDER.closed_month_days,
+    agreed_switch: bool = False,
 ) -> Schedule:
     """Plan the migration from the application date and any dates already known.
 
@@ -456,6 +471,8 @@ def plan_schedule(
     order (applied ≤ transfer done ≤ account information received ≤ set-up done ≤ switch). A requested
     ``switch_date`` must be a Monday–Thursday business day no earlier than the earliest possible switch; it
     is rejected with ``ChecklistError(field="switch_date")`` naming the reason and the nearest valid dates.
+    With ``agreed_switch`` (a date already agreed with Net-com, as a checklist records it) a switch before the
+    earliest possible one is planned as given, with a warning, instead of rejected.
     """
     closed = _closed(closed_month_days)
     _check_count(notice_business_days, "notice_business_days", 0, _MAX_NOTICE)
@@ -488,7 +505,9 @@ def plan_schedule(
     warnings: list[Text] = []
     requested = known.get("switch_date")
     if requested is not None:
-        reasons = _reasons(requested, closed, earliest_switch)
+        reasons = _reasons(requested, closed, None if agreed_switch else earliest_switch)
+        if agreed_switch and requested < earliest_switch:
+            warnings.append(_fmt(_WARN_AGREED_EARLY, switch=requested, earliest=earliest_switch))
         if reasons:
             raise _switch_error(requested, reasons, closed, earliest_switch)
         switch = requested
@@ -640,6 +659,9 @@ def to_ics(
             "作成日時はタイムゾーン付きの日時で指定してください。",
             "The time stamp must be a date and time with a time zone.",
         )
+    # Imported here: the checklist page plans with this module but loads neither wheel (only the planner writes .ics).
+    from icalendar import Calendar, Event
+
     ascii_domain, shown_domain = _domain_forms(domain, "domain") if domain is not None else (None, None)
     uid_host = _domain_forms(uid_domain, "uid_domain")[0]
     stamp = dtstamp.astimezone(UTC)
@@ -739,6 +761,8 @@ def _check_count(value: object, field: str, low: int, high: int) -> None:
 
 def _domain_forms(domain: str, field: str) -> tuple[str, str]:
     """ASCII (punycode) and display forms of a domain name."""
+    import idna  # only the .ics export names a domain (the planner's page loads idna)
+
     try:
         if not isinstance(domain, str):
             raise TypeError

@@ -80,12 +80,19 @@ class ChecklistItem:
     step: int
     actor: Actor
     requires: tuple[int, ...]  # item numbers that must be done before this one can start
-    has_cancellation_date: bool = False  # row 2 carries the ご解約日 field
+    # The checklist-wide date this row also carries: row 1 the 申込日 (application_date), row 2 the ご解約日
+    # (cancellation_date), row 8 the agreed DNS 切り替え日 (switch_date); "" for none.
+    extra_date: str = ""
 
     @property
     def row_id(self) -> str:
         """Id of the item on /checklist/ and in its step page's item box, e.g. ``item-2``."""
         return f"item-{self.number}"
+
+    @property
+    def has_cancellation_date(self) -> bool:
+        """Row 2 carries the ご解約日 field."""
+        return self.extra_date == "cancellation_date"
 
 
 STEPS: tuple[Step, ...] = (
@@ -195,6 +202,7 @@ ITEMS: tuple[ChecklistItem, ...] = (
         step=1,
         actor="customer",
         requires=(),
+        extra_date="application_date",
     ),
     ChecklistItem(
         2,
@@ -220,7 +228,7 @@ ITEMS: tuple[ChecklistItem, ...] = (
         step=1,
         actor="customer",
         requires=(),
-        has_cancellation_date=True,
+        extra_date="cancellation_date",
     ),
     ChecklistItem(
         3,
@@ -303,6 +311,7 @@ ITEMS: tuple[ChecklistItem, ...] = (
         step=6,
         actor="customer",
         requires=(5, 6, 7),
+        extra_date="switch_date",
     ),
     ChecklistItem(
         9,

@@ -160,6 +160,8 @@ _FIELD_NAMES: dict[str, Text] = {
     "done": Text(ja="完了のチェック", en="tick"),
     "date": Text(ja="ご対応完了日", en="completion date"),
     "cancellation_date": Text(ja="ご解約日", en="cancellation date"),
+    "application_date": Text(ja="申込日", en="application date"),
+    "switch_date": Text(ja="DNS 切り替え日", en="DNS switch date"),
     "created": Text(ja="作成日時", en="creation time"),
     "updated": Text(ja="更新日時", en="last change time"),
 }
@@ -231,6 +233,8 @@ def _migration_data(migration: Migration) -> dict[str, Any]:
         "created": migration.created,
         "updated": migration.updated,
         "cancellation_date": _date_text(migration.cancellation_date),
+        "application_date": _date_text(migration.application_date),
+        "switch_date": _date_text(migration.switch_date),
         # Every row is written, so a reader never has to guess what a missing row means.
         "items": {
             str(number): {"done": state.done, "date": _date_text(state.completed_on), "note": state.note}
@@ -373,6 +377,8 @@ class _Reader:
             label=self.text_field(raw.get("label"), "label", LABEL_MAX_LENGTH, where, keep_lines=False),
             items=self.items(raw.get("items"), where),
             cancellation_date=self.date_field(raw.get("cancellation_date"), "cancellation_date", where),
+            application_date=self.date_field(raw.get("application_date"), "application_date", where),
+            switch_date=self.date_field(raw.get("switch_date"), "switch_date", where),
             created=self.timestamp_field(raw.get("created"), "created", where),
             updated=self.timestamp_field(raw.get("updated"), "updated", where),
         )

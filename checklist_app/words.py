@@ -83,6 +83,10 @@ PAGE_WORDS: dict[str, Text] = {
         en="The progress is updated when you open the checklist page.",
     ),
     "copied": Text(ja="コピーしました。", en="Copied."),
+    "plan_saved": Text(
+        ja="申込日と DNS 切り替え日を「{name}」のチェックリストに保存しました。",
+        en="The application date and the DNS switch date are saved in the checklist “{name}”.",
+    ),
 }
 
 

@@ -172,12 +172,7 @@ self.addEventListener("message", (event) => {
 self.addEventListener("install", (event) => {
   // The two offline pages (a few kB each) are the only files fetched for the service worker's own sake.
   const pages = Object.values(OFFLINE).map((path) => new URL(path, SCOPE).href);
-  event.waitUntil(
-    caches
-      .open(FALLBACK)
-      .then((cache) => cache.addAll(pages))
-      .then(() => self.skipWaiting()),
-  );
+  event.waitUntil(caches.open(FALLBACK).then((cache) => cache.addAll(pages)).then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {

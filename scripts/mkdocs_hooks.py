@@ -21,12 +21,14 @@ to an attribute (an input's placeholder). ``PROVIDER_STRICT=1`` in the environme
 from __future__ import annotations
 
 import html
+import json
 import os
 import posixpath
 import re
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import jinja2
 
@@ -57,6 +59,8 @@ LABELS = {
     "check": Text(ja="チェック項目", en="Checklist item"),
     "done_date": Text(ja="ご対応完了日", en="Date completed"),
     "cancel_date": Text(ja="ご解約日", en="Cancellation date"),
+    "application_date": Text(ja="申込日", en="Application date"),
+    "switch_date": Text(ja="DNS 切り替え日（決まったら）", en="DNS switch date (once agreed)"),
     "see_step": Text(ja="手順を見る", en="See the step"),
     "checklist_link": Text(ja="チェックリストで見る", en="Open in the checklist"),
     "domain": Text(ja="ドメイン名", en="Domain name"),
@@ -144,12 +148,22 @@ def _item_body(item: ChecklistItem, lang: str) -> str:
     return "".join(parts)
 
 
-def _cancel_field(item: ChecklistItem, lang: str, id_prefix: str) -> str:
-    label = html.escape(LABELS["cancel_date"].get(lang))
+# The checklist-wide date a row carries (steps.ChecklistItem.extra_date): its id stem and label.
+_EXTRA_FIELDS = {
+    "cancellation_date": ("cancel-date", "cancel_date"),
+    "application_date": ("application-date", "application_date"),
+    "switch_date": ("switch-date", "switch_date"),
+}
+
+
+def _extra_field(item: ChecklistItem, lang: str, id_prefix: str) -> str:
+    stem, label_key = _EXTRA_FIELDS[item.extra_date]
+    label = html.escape(LABELS[label_key].get(lang))
+    css = "nc-cancel nc-extra" if item.has_cancellation_date else "nc-extra"
     return (
-        f'<p class="nc-cancel"><label for="{id_prefix}cancel-date-{item.number}">{label}</label> '
-        f'<input type="date" id="{id_prefix}cancel-date-{item.number}" name="cancel-date" '
-        f'class="nc-date" data-item="{item.number}" data-field="cancellation_date">'
+        f'<p class="{css}"><label for="{id_prefix}{stem}-{item.number}">{label}</label> '
+        f'<input type="date" id="{id_prefix}{stem}-{item.number}" name="{stem}" '
+        f'class="nc-date" data-item="{item.number}" data-field="{item.extra_date}" data-extra>'
         '<span class="nc-print-value" aria-hidden="true"></span></p>'
     )
 
@@ -219,7 +233,7 @@ def _checklist_form(page: Any, lang: str) -> str:
     for item in ITEMS:
         step = STEPS[item.step - 1]
         link = f"{_rel(page, step.doc)}#{item.anchor}"
-        cancel = _cancel_field(item, lang, "") if item.has_cancellation_date else ""
+        cancel = _extra_field(item, lang, "") if item.extra_date else ""
         n = item.number
         note = (
             f'<p class="nc-note"><label for="note-{n}">{html.escape(LABELS["note"].get(lang))}</label>'
@@ -240,7 +254,8 @@ def _checklist_form(page: Any, lang: str) -> str:
             f'<input type="date" class="nc-date" id="date-{item.number}" '
             f'data-item="{item.number}" data-field="completed_on" '
             f'aria-label="{item.number}. {html.escape(LABELS["done_date"].get(lang))}">'
-            f'<span class="nc-print-blank" aria-hidden="true"></span></td>'
+            f'<span class="nc-print-blank" aria-hidden="true"></span>'
+            f'<span class="nc-expected" id="expected-{n}"></span></td>'
             "</tr>"
         )
     out.append("</tbody></table></form>")
@@ -568,14 +583,47 @@ def words_script(lang: str) -> str:
     return f'<script type="application/json" id="nc-words">{page_words_json(lang)}</script>'
 
 
+_CONFIG = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.S)
+# The search's own files beside Material's worker (its importScripts), kept for offline use with the page.
+_LUNR_FILES = ("min/lunr.stemmer.support.min.js", "min/lunr.multi.min.js", "min/lunr.ja.min.js", "tinyseg.js")
+
+
+def offline_keep_list(output: str) -> list[str]:
+    """What offline.js asks the service worker to keep besides what the page loaded: the search worker (and, on a
+    page whose search is held, Material's worker it imports), lunr's files and the search index, relative to the
+    page, read from Material's config in the page. Worked out here once instead of by every visit's JavaScript."""
+    found = _CONFIG.search(output)
+    try:
+        config = json.loads(found.group(1)) if found else {}
+    except ValueError:
+        config = {}
+    urls: list[str] = []
+    search, base = config.get("search"), config.get("base")
+    if isinstance(search, str) and search:
+        worker, _, fragment = search.partition("#")
+        folder = posixpath.dirname(worker)
+        urls.append(worker)
+        urls += [f"{folder}/{name}" for name in parse_qs(fragment).get("material", [])]
+        urls += [f"{folder}/../lunr/{name}" for name in _LUNR_FILES]
+    if isinstance(base, str) and base:
+        urls.append(f"{base}/search/search_index.json")
+    return urls
+
+
+def keep_script(output: str) -> str:
+    """The keep list as data (``<script type="application/json" id="nc-keep">``), first in the body."""
+    data = json.dumps(offline_keep_list(output)).replace("</", "<\\/")
+    return f'<script type="application/json" id="nc-keep">{data}</script>'
+
+
 def on_post_page(output: str, page: Any, config: Any) -> str:
     """Pages that start Python hold the search index build until Python is ready (see nc-search.js); every page
     carries the glue's words, first in its body (the checklist's early view runs in the middle of the body)."""
     if _SAMPLE_OPEN in output or _SAMPLE_CLOSE in output:  # e.g. a sample value in a heading (the TOC, the title)
         raise ValueError(f"{page.file.src_uri}: an example provider value is shown where it cannot be marked")
-    output = _BODY.sub(lambda match: match.group(0) + words_script(_lang(page)), output, count=1)
-    output = name_search_dialog(output)
-    return hold_search_on_python_pages(output)
+    output = name_search_dialog(hold_search_on_python_pages(output))
+    head = words_script(_lang(page)) + keep_script(output)
+    return _BODY.sub(lambda match: match.group(0) + head, output, count=1)
 
 
 def on_post_build(config: Any, **kwargs: Any) -> None:

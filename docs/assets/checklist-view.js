@@ -66,12 +66,12 @@ globalThis.ncChecklist ??= (() => {
   function withPending(view, pending) {
     const current = view?.current ? structuredClone(view.current) : null;
     const rows = current?.items || Array.from({ length: 12 }, () => ({ done: false, date: null, note: "" }));
-    const shown = { domain: current?.domain ?? "", cancel: current?.cancellation_date, touched: new Set() };
-    shown.cancelText = current?.cancellation_date_text;
+    const shown = { domain: current?.domain ?? "", dates: { ...current?.dates }, texts: { ...current?.dates_text } };
+    shown.touched = new Set();
     for (const edit of pending.filter((e) => (e.migration ?? null) === (current?.id ?? null))) {
       const row = rows[edit.item - 1];
       if (edit.edit === "domain") shown.domain = edit.value;
-      if (edit.edit === "cancellation_date") shown.cancel = shown.cancelText = edit.value;
+      if (/_date$/.test(edit.edit)) shown.dates[edit.edit] = shown.texts[edit.edit] = edit.value;
       if (!row || !["done", "date", "note"].includes(edit.edit)) continue;
       shown.touched.add(edit.item);
       if (edit.edit === "done" && edit.value && !row.date) row.date = edit.day;
@@ -99,10 +99,12 @@ globalThis.ncChecklist ??= (() => {
       : ["", "nc-status", true];
     root.dataset.status = known ? row.status : "";
     for (const print of $$(".nc-print-blank, .nc-step-date", root)) print.textContent = row.date_text || "";
+    const expected = $(".nc-expected", root);
+    if (expected) expected.textContent = (known && row.expected) || "";
   }
 
   function paintChecklist(form, state) {
-    const { current, rows, domain, cancel, cancelText, touched } = withPending(state.view, state.pending);
+    const { current, rows, domain, dates, texts, touched } = withPending(state.view, state.pending);
     form.classList.add("nc-live");
     setValue($("#checklist-domain", form), domain);
     for (const tr of $$("tr.nc-row", form)) {
@@ -114,9 +116,12 @@ globalThis.ncChecklist ??= (() => {
       fitNote(note);
       $(".nc-note__print", tr).textContent = row.note;
       tr.classList.toggle("nc-has-note", Boolean(row.note));
-      setValue($('[data-field="cancellation_date"]', tr), cancel || "");
-      for (const print of $$(".nc-print-value", tr)) print.textContent = cancelText || "";
+      for (const input of $$("[data-extra]", tr)) {
+        setValue(input, dates[input.dataset.field] || "");
+        input.nextElementSibling.textContent = texts[input.dataset.field] || "";
+      }
     }
+    paintOverview($("#nc-overview"), state.view);
     // Without Python (it could not start) nothing says how far along the list is: the status line says what works.
     const waiting = document.documentElement.dataset.ncPython === "failed" ? "" : say("reading");
     $("#nc-progress-text").textContent = current?.summary ?? (state.pending.length || state.stored ? waiting : say("no_migration"));
@@ -138,6 +143,21 @@ globalThis.ncChecklist ??= (() => {
     select.value = state.view?.active || "";
     const controls = $$("#nc-migration-select, #nc-rename, #nc-delete, #nc-reset, #nc-export, #nc-export-all");
     controls.forEach((control) => (control.disabled = !wanted.length));
+  }
+
+  // Every checklist at a glance: Python's rows, in the order Python gives for the sort the reader picked.
+  let overviewShown = "";
+  function paintOverview(box, view) {
+    const data = view?.overview;
+    if (!box || !data || (box.hidden = !data.count)) return;
+    const ids = data.order[$("#nc-overview-sort").value] || data.rows.map((row) => row.id);
+    if (overviewShown === (overviewShown = JSON.stringify([ids, data.rows]))) return;
+    $("#nc-overview-summary").textContent = data.summary;
+    const link = (href, text, attrs = {}) => (href ? el("a", { href, text, ...attrs }) : text);
+    const row = (r) => [r.label, r.progress, r.next, r.actor_text, link(r.plan_url, r.switch_text, { "data-nc-select": r.id }), r.cancellation_date];
+    const warnings = (r) => r.warnings.map((w) => link(w.url, w.text, { class: "nc-warning" }));
+    $("tbody", box).replaceChildren(...ids.map((id) => data.rows.find((r) => r.id === id)).map((r) => el("tr", { "data-attention": r.attention },
+      el("th", { scope: "row" }, link("#items", r.domain, { "data-nc-select": r.id })), ...[...row(r), warnings(r)].map((c) => el("td", {}, ...[c].flat())))));
   }
 
   function paintStep(section, state) {
@@ -185,7 +205,6 @@ globalThis.ncChecklist ??= (() => {
 
   // What the user did in a checklist row, the domain field above it, or a step page's item. A note is recorded once
   // typing pauses, and at once when the field is left (or the page is).
-  const FIELDS = { completed_on: "date", cancellation_date: "cancellation_date" };
   const notes = new Map();
   function onEdit(event) {
     const [target, change] = [event.target, event.type === "change"];
@@ -204,8 +223,8 @@ globalThis.ncChecklist ??= (() => {
       record("domain", { value: target.value });
     } else if (target.classList.contains("nc-done")) {
       record("done", { item, value: target.checked });
-    } else if (FIELDS[target.dataset.field]) {
-      record(FIELDS[target.dataset.field], { item, value: target.value || null });
+    } else if (target.classList.contains("nc-date")) {
+      record(target.dataset.field === "completed_on" ? "date" : target.dataset.field, { item, value: target.value || null });
     }
   }
 
@@ -227,6 +246,11 @@ globalThis.ncChecklist ??= (() => {
     root.addEventListener("change", onEdit);
     root.addEventListener("input", onEdit);
   }
+  $("#nc-overview")?.addEventListener("click", (event) => {
+    const pick = event.target.closest("[data-nc-select]");
+    if (pick) record("select", { migration: pick.dataset.ncSelect });
+  });
+  $("#nc-overview-sort")?.addEventListener("change", paint);
   paint();
   if (form && !document.documentElement.dataset.ncState) performance.mark("nc-state-visible");
   if (form) document.documentElement.dataset.ncState = "visible";

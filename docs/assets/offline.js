@@ -13,41 +13,16 @@ const html = document.documentElement;
 const loaded = () =>
   document.readyState === "complete" ? Promise.resolve() : new Promise((r) => addEventListener("load", r, { once: true }));
 
-function sameSite(href) {
-  try {
-    const url = new URL(href, location.href);
-    return url.origin === root.origin && url.pathname.startsWith(root.pathname) ? url.href : null;
-  } catch {
-    return null;
-  }
-}
-
 // What this page loaded: its own resources, Material's search worker and index (fetched by a worker, so not in
 // this page's resource timing), and the Python runtime folder when Python ran here.
 function loadedURLs() {
   const urls = performance.getEntriesByType("resource").map((entry) => entry.name);
-  const config = document.getElementById("__config");
-  if (config) {
-    try {
-      const { base, search } = JSON.parse(config.textContent);
-      if (search) {
-        const worker = new URL(search, location.href);
-        urls.push(worker.href);
-        // On pages that start Python the worker is nc-search.js, which imports Material's (named in its fragment).
-        const material = new URLSearchParams(worker.hash.slice(1)).get("material");
-        if (material) urls.push(new URL(material, worker).href);
-        // The search worker imports Material's lunr support for the site's languages (ja + en: tinyseg for ja).
-        for (const file of ["min/lunr.stemmer.support.min.js", "min/lunr.multi.min.js", "min/lunr.ja.min.js", "tinyseg.js"])
-          urls.push(new URL(`../lunr/${file}`, worker).href);
-      }
-      if (base) urls.push(new URL(`${base}/search/search_index.json`, location.href).href);
-    } catch {
-      /* no search on this page */
-    }
-  }
+  // The search's files and index: listed by the build (scripts/mkdocs_hooks.py, offline_keep_list) from Material's config.
+  const keep = JSON.parse(document.getElementById("nc-keep")?.textContent || "[]");
+  urls.push(...keep.map((href) => new URL(href, location.href).href));
   const tag = document.querySelector("script[data-nc-pyodide]");
   const runtime = html.dataset.ncPython && tag ? new URL(`pyodide/${tag.dataset.ncPyodide}/`, root).href : null;
-  return { urls: [...new Set(urls.map(sameSite).filter(Boolean))], runtime };
+  return { urls: [...new Set(urls)], runtime }; // the service worker keeps only this site's own (sw.js: inScope)
 }
 
 function ask(worker, message) {

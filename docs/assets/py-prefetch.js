@@ -51,7 +51,7 @@
       ...(lock.nc_stdlib ? [lock.nc_stdlib.file_name] : []),
       "pyodide.asm.mjs",
       "pyodide.mjs",
-      ...["checklist-app", "idna"].filter((name) => packages[name]).map((name) => packages[name].file_name),
+      ...["checklist-app", "jpholiday", "idna"].filter((name) => packages[name]).map((name) => packages[name].file_name),
     ];
     for (const file of files) await get(new URL(file, indexURL));
     say("done");

@@ -19,7 +19,6 @@ const SNAPSHOT_FORMAT = 1;
 // never started); Cache Storage did not, in the same walk. Any wait on it is still bounded: a read that does not
 // answer means a plain start, a write that does not means no snapshot this time.
 const CACHE_NAME = "netcom-pyodide-snapshots";
-const OLD_DB_NAME = "netcom-pyodide"; // where earlier builds kept them: deleted once a snapshot is stored here
 const READ_WAIT_MS = 8000;
 const WRITE_WAIT_MS = 60000;
 
@@ -34,10 +33,6 @@ function lockEntry(lock, name) {
   return entry;
 }
 
-function hex(buffer) {
-  return Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 async function fetchWheel(indexURL, entry) {
   const url = new URL(entry.file_name, indexURL).href;
   const response = await fetch(url);
@@ -45,7 +40,8 @@ async function fetchWheel(indexURL, entry) {
   const bytes = new Uint8Array(await response.arrayBuffer());
   // crypto.subtle exists in secure contexts (HTTPS, localhost): the deployed site always is one.
   if (self.crypto && crypto.subtle && entry.sha256) {
-    const digest = hex(await crypto.subtle.digest("SHA-256", bytes));
+    const sha = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+    const digest = Array.from(sha, (b) => b.toString(16).padStart(2, "0")).join("");
     if (digest !== entry.sha256) throw new Error(`${url}: sha256 ${digest} does not match the lock`);
   }
   return bytes;
@@ -136,11 +132,6 @@ async function writeSnapshot(entry, key, bytes) {
   const headers = { "content-type": "application/octet-stream", "x-nc-key": key, "x-nc-length": String(bytes.byteLength) };
   const write = async () => (await caches.open(CACHE_NAME)).put(entry, new Response(bytes, { headers }));
   await bounded(write(), WRITE_WAIT_MS, "snapshot write");
-  try {
-    indexedDB.deleteDatabase(OLD_DB_NAME); // not awaited: nothing waits on the old store
-  } catch {
-    // no IndexedDB: nothing to delete
-  }
 }
 
 // --- start --------------------------------------------------------------------------------------------------
@@ -198,8 +189,9 @@ async function start({ indexURL, packages, snapshot = true }) {
   mark("lock");
   // Each page loads the wheels its own forms name (data-nc-packages: checklist_app/tools/forms.py lists them with their
   // dependencies, checked against the lock by tests/site/test_pyodide_build.py), not every dependency of
-  // checklist-app: the checklist needs none, the hosts tool only idna (tests/test_tool_packages.py).
-  const names = ["checklist-app", ...extra.filter((name) => name !== "checklist-app")];
+  // checklist-app: the checklist needs only jpholiday, the hosts tool idna too (tests/test_tool_packages.py).
+  // Every page that starts Python folds the checklist, whose plan needs the holidays (checklist_app.schedule).
+  const names = [...new Set(["checklist-app", "jpholiday", ...extra])];
   const imports = ["checklist_app.browser"];
   if (packages !== "checklist") imports.push("checklist_app.tools");
   if (extra.includes("icalendar")) imports.push("checklist_app.schedule");

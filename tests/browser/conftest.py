@@ -277,6 +277,8 @@ def document(*migrations: dict[str, Any], active: str | None = None, next_id: in
                 "created": "",
                 "updated": "",
                 "cancellation_date": migration.get("cancellation_date"),
+                "application_date": migration.get("application_date"),
+                "switch_date": migration.get("switch_date"),
                 "items": items,
             }
         )

@@ -39,7 +39,8 @@ export async function fold(importText) {
     do {
       again = false;
       const stored = store.get(nc.KEY);
-      answer = await python.call({ op: "fold", stored, entries: entries(), now_ms: Date.now(), import: importText });
+      const [now_ms, today] = [Date.now(), nc.clock().day]; // the user's day: the overview's warnings need it
+      answer = await python.call({ op: "fold", stored, entries: entries(), now_ms, today, import: importText });
       if (!answer.ok) break;
       settle(JSON.parse(answer.view)); // Python's word on each edit, stored or not
       if (answer.backup !== null && store.get(BACKUP_KEY) !== answer.backup) {
@@ -69,7 +70,7 @@ const decision = (key) => // without Python nothing can judge an edit: say so at
   key && python.state !== "failed"
     ? new Promise((resolve) => waiting.set(key, resolve))
     : Promise.resolve({ ok: false, message: key ? say("unavailable") : "" });
-async function judged(input, key) {
+export async function judged(input, key) {
   const slot = document.getElementById(`${input.id}-error`) || el("span", { id: `${input.id}-error`, class: "nc-error" });
   input.after(slot);
   input.setAttribute("aria-describedby", slot.id);
@@ -143,10 +144,11 @@ function setupWorkspace() {
 }
 
 function setupFiles() {
-  const exportFile = (event, id) =>
+  const exportFile = (event, id, format = "json") =>
     busy(event.target, async () => {
       await python.settled(); // then the document and the entries of this moment, folded by the export itself
-      const answer = await python.call({ op: "export", stored: store.get(nc.KEY), entries: entries(), id, today: nc.clock().day });
+      const { day: today, now } = nc.clock();
+      const answer = await python.call({ op: "export", stored: store.get(nc.KEY), entries: entries(), id, today, now, format });
       if (!answer.ok) return message(answer.errors.map((e) => e.message).join(" "));
       const href = URL.createObjectURL(new Blob([answer.text], { type: answer.mime }));
       const link = el("a", { href, download: answer.filename });
@@ -157,6 +159,8 @@ function setupFiles() {
     });
   $("#nc-export").addEventListener("click", (event) => exportFile(event, nc.readState().view?.active ?? null));
   $("#nc-export-all").addEventListener("click", (event) => exportFile(event, null));
+  // The overview's CSV (for Excel) and calendar (.ics) of every domain.
+  for (const button of nc.$$("[data-nc-export]")) button.addEventListener("click", (event) => exportFile(event, null, button.dataset.ncExport));
   $("#nc-print").addEventListener("click", () => window.print());
   const input = $("#nc-import");
   input.addEventListener("change", () =>

@@ -1,9 +1,10 @@
 // Tool forms (<form class="nc-tool" data-nc-tool="NAME">, rendered from checklist_app/tools/forms.py): the form's
 // values go to Python (checklist_app.tools.run_tool) and its answer is written into the page: outputs, warnings,
 // downloads, copy buttons, or a message beside each field Python refused. Nothing is checked here.
+import { judged } from "./checklist.js";
 import { python } from "./python.js";
 
-const { $, $$, el, say, clock } = globalThis.ncChecklist;
+const { $, $$, el, say, clock, record, readState } = globalThis.ncChecklist;
 const named = (attribute, root, key) => $$(`[${attribute}="${CSS.escape(key)}"]`, root);
 
 function params(form) {
@@ -106,7 +107,19 @@ function prefill(forms) {
   }
 }
 
+// The planner saves its application and switch dates into the checklist shown (the overview's link selected it); as
+// any edit, Python folds them in and judges them (a refused date is said beside the planner's field).
+function setupSavePlan(button, form) {
+  if (!button || (button.hidden = !readState().view?.current)) return;
+  button.addEventListener("click", async () => {
+    const saved = await Promise.all(["applied", "switch_date"].map((name, i) =>
+      judged(form.elements[name], record(["application_date", "switch_date"][i], { value: form.elements[name].value || null }))));
+    $("[data-nc-python-status]").textContent = saved.every(Boolean) ? say("plan_saved", { name: readState().view?.current?.name }) : "";
+  });
+}
+
 export function setupTools(forms) {
+  setupSavePlan($("[data-nc-save-plan]"), $('form[data-nc-tool="schedule"]'));
   for (const form of forms) {
     let timer = null;
     form.addEventListener("submit", (event) => event.preventDefault() || run(form));
