@@ -97,10 +97,9 @@ def format_date(value: date | None, lang: str) -> str:
     return value.isoformat() if lang == "en" else f"{value.year}年{value.month}月{value.day}日"
 
 
-def _overview(workspace: Workspace, today: date | None, lang: str) -> dict[str, Any]:
+def _overview(rows: tuple[Row, ...], lang: str) -> dict[str, Any]:
     """The overview table (checklist_app.overview): its rows in the workspace's order and, per sort key, the ids in
     that order; ``attention``: how many rows need the customer's action."""
-    rows = overview(workspace, today)
     data = rows_data(rows, lang)
     for row, shown in zip(rows, data, strict=True):
         # Links as the checklist page (/checklist/, /en/checklist/) needs them.
@@ -139,15 +138,20 @@ def _plan_url(row: Row) -> str:
 _OVERVIEW_SUMMARY = Text(ja="{count} ドメイン（要対応 {attention}）", en="{count} domains ({attention} need action)")
 
 
-def view(workspace: Workspace, lang: str, today: date | None = None) -> dict[str, Any]:
+def view(
+    workspace: Workspace, lang: str, today: date | None = None, rows: tuple[Row, ...] | None = None
+) -> dict[str, Any]:
     """Everything the page renders: the migrations for the selector, the active one's rows and statuses, and the
-    overview of every checklist. ``today`` (the user's day) turns on the warnings that depend on it."""
+    overview of every checklist. ``today`` (the user's day) turns on the warnings that depend on it; ``rows``: the
+    overview already worked out (both languages share it)."""
+    rows = overview(workspace, today) if rows is None else rows
     current: dict[str, Any] | None = None
     active = workspace.active
     if active is not None:
         summary = active.summary()
         nxt = summary.next_action
-        expected = expected_dates(active)
+        plan = next((row.plan for row in rows if row.migration.id == active.id), None)
+        expected = expected_dates(active, plan) if plan is not None else {}
         current = {
             "id": active.id,
             "name": active.name(lang),
@@ -201,7 +205,7 @@ def view(workspace: Workspace, lang: str, today: date | None = None) -> dict[str
             for m in workspace.migrations
         ],
         "current": current,
-        "overview": _overview(workspace, today, lang),
+        "overview": _overview(rows, lang),
     }
 
 
@@ -223,9 +227,10 @@ def view_text(
         for key, error in (rejected or {}).items()
     }
     active = workspace.active
+    rows = overview(workspace, today)
     data = {
-        "ja": view(workspace, "ja", today),
-        "en": view(workspace, "en", today),
+        "ja": view(workspace, "ja", today, rows),
+        "en": view(workspace, "en", today, rows),
         "folded": list(folded),
         "rejected": refused,
         "undo_reset": None if active is None else values_of(active),

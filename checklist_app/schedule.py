@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import jpholiday
@@ -291,7 +292,9 @@ def _closed(closed_month_days: Iterable[tuple[int, int]]) -> frozenset[tuple[int
     return frozenset(pairs)
 
 
+@lru_cache(maxsize=4096)
 def _holiday_name(day: date) -> str | None:
+    # Cached: the overview plans every checklist on each change (100 domains: thousands of look-ups of few days).
     name: str | None = jpholiday.is_holiday_name(day)
     return name
 

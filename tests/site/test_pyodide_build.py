@@ -347,6 +347,7 @@ const pyodide = await loadPyodide({
     FS.writeFile(`${sitePackages}/checklist_app.pth`, "/lib/checklist_app.whl\n");
   },
 });
+await pyodide.loadPackage("jpholiday"); // the worker loads it on every page: the checklist's plan needs it
 pyodide.FS.mkdirTree("/repo");
 pyodide.mountNodeFS("/repo", repo);
 console.log(pyodide.runPython(`
