@@ -1,11 +1,16 @@
-"""The staff CLI: ``python -m checklist_app {hosts,mail,schedule,dnscheck}``.
+"""The staff CLI: ``python -m checklist_app {hosts,mail,schedule,dnscheck,overview}``.
 
 Every option's help reads "日本語 / English". Output is Japanese unless ``--lang en``; errors are shown in both
 languages unless ``--lang`` is given. Exit codes: 0 success, 2 bad input (the error on stderr, nothing on stdout,
 never a traceback); ``dnscheck`` also uses 1 for "not switched, propagating or
 differs from the new values" (:func:`checklist_app.dnscheck.transport.outcome`).
 
-The core takes no clock: this module passes today's date (hosts markers) and the current time (``.ics`` DTSTAMP).
+``overview`` reads a checklist export file (the JSON the checklist page exports) and lists every checklist in it:
+progress, the next action, the agreed DNS switch date, the ご解約日 and the warnings of
+:mod:`checklist_app.overview` (a table, ``--csv`` for Excel, ``--ics`` for a calendar or ``--json``).
+
+The core takes no clock: this module passes today's date (hosts markers, ``overview``'s warnings) and the current time
+(``.ics`` DTSTAMP).
 Only ``dnscheck`` touches the network, through :mod:`checklist_app.dnscheck.transport` (CPython only).
 """
 
@@ -26,6 +31,7 @@ from .text import Text
 
 if TYPE_CHECKING:
     from .mail import MailSettings
+    from .progress import Workspace
 
 __all__ = ["main"]
 
@@ -83,6 +89,16 @@ _W: dict[str, Text] = {
     "role": Text("種別", "Role"),
     "result": Text("結果", "Result"),
     "found": Text("応答値 / 詳細", "Found / details"),
+    "ov_domain": Text("ドメイン", "Domain"),
+    "ov_label": Text("表示名", "Display name"),
+    "ov_progress": Text("進捗", "Progress"),
+    "ov_next": Text("次の作業", "Next action"),
+    "ov_actor": Text("対応", "Who acts"),
+    "ov_switch": Text("DNS 切り替え日", "DNS switch date"),
+    "ov_cancellation": Text("ご解約日", "Cancellation date"),
+    "ov_none": Text("該当するチェックリストはありません。", "No checklist to show."),
+    "ov_today": Text("基準日", "As of"),
+    "ov_problem": Text("ファイルの一部を読めませんでした", "Part of the file could not be read"),
 }
 _SOURCES: dict[str, Text] = {
     "given": Text("指定値", "given"),
@@ -126,6 +142,8 @@ _JSON_HELP = "結果を JSON で出力 / print the result as JSON"
 
 
 _HELP_HELP = "このヘルプを表示して終了 / show this help and exit"
+# checklist_app.overview.SORT_KEYS, written out so that --help does not import the planner (tests compare them).
+_SORT_KEYS = ("switch", "progress")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -143,7 +161,7 @@ def _build_parser() -> argparse.ArgumentParser:
         add_help=False,
     )
     parser.add_argument("-h", "--help", action="help", help=_HELP_HELP)
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{hosts,mail,schedule,dnscheck}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{hosts,mail,schedule,dnscheck,overview}")
 
     hosts = sub.add_parser(
         "hosts",
@@ -364,6 +382,51 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     dnscheck.add_argument("--json", action="store_true", help=_JSON_HELP)
     _common(dnscheck)
+
+    overview = sub.add_parser(
+        "overview",
+        add_help=False,
+        help="全チェックリストの一覧（進捗・日程・注意） / every checklist at a glance (progress, dates, warnings)",
+        description="チェックリストのエクスポートファイルから、ドメインごとの進捗・次の作業・DNS 切り替え日・ご解約日と"
+        "注意を一覧にします / lists each domain's progress, next action, DNS switch date, cancellation date and "
+        "warnings from a checklist export file",
+    )
+    overview.add_argument(
+        "file",
+        metavar="FILE.json",
+        help="チェックリストページでエクスポートした JSON ファイル / the JSON file exported from the checklist page",
+    )
+    overview.add_argument(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="注意を判定する基準日（省略時: 今日） / the day the warnings are judged on (default: today)",
+    )
+    overview.add_argument(
+        "--sort",
+        choices=_SORT_KEYS,
+        default=None,
+        help="並べ替え: switch = DNS 切り替え日の近い順、progress = 完了数の少ない順（省略時: ファイルの順） / "
+        "order: switch = soonest DNS switch first, progress = fewest done first (default: the file's order)",
+    )
+    overview.add_argument(
+        "--attention",
+        action="store_true",
+        help="要対応（お客様の作業が次、または注意あり）だけを表示 / only the checklists needing action (the "
+        "customer's move is next, or a warning stands)",
+    )
+    overview.add_argument(
+        "--csv",
+        action="store_true",
+        help="Excel 用の CSV（UTF-8 BOM 付き）を出力 / print CSV for Excel (UTF-8 with a BOM)",
+    )
+    overview.add_argument(
+        "--ics",
+        action="store_true",
+        help="切り替え日・連絡期限・ご解約日の iCalendar (.ics) を出力 / print an iCalendar (.ics) file of the "
+        "switch dates, notice deadlines and cancellation dates",
+    )
+    overview.add_argument("--json", action="store_true", help=_JSON_HELP)
+    _common(overview)
     return parser
 
 
@@ -402,7 +465,7 @@ def _table(rows: Sequence[Sequence[str]], indent: str = "  ") -> str:
     return "\n".join(lines)
 
 
-def _today_arg(value: str | None) -> date:
+def _today_arg(value: str | None, field: str = "date") -> date:
     if value is None:
         return date.today()
     try:
@@ -411,8 +474,16 @@ def _today_arg(value: str | None) -> date:
     except ValueError:
         pass
     raise ChecklistError(
-        "date", "日付は YYYY-MM-DD 形式で指定してください。", "The date must be in the form YYYY-MM-DD."
+        field, "日付は YYYY-MM-DD 形式で指定してください。", "The date must be in the form YYYY-MM-DD."
     )
+
+
+def _notice(lines: Text, lang: Lang) -> None:
+    """A warning on stderr (the output on stdout stays clean), in ``lang`` or both languages like an error."""
+    if lang in ("ja", "en"):
+        sys.stderr.write(f"{_W['warnings'].get(lang)}: {lines.get(lang)}\n")
+    else:
+        sys.stderr.write(f"{_W['warnings'].ja}: {lines.ja}\n{_W['warnings'].en}: {lines.en}\n")
 
 
 # ----- sub-commands -----
@@ -642,11 +713,109 @@ def _cmd_dnscheck(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def _read_export(path: str, lang: Lang) -> Workspace:
+    """The workspace of an export file (UTF-8, a BOM allowed); ``ChecklistError`` (field ``file``) naming the file
+    when it is missing, unreadable or holds no checklist."""
+    from .storage import loads
+
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        raise ChecklistError("file", f"ファイル {path} が見つかりません。", f"The file {path} was not found.") from None
+    except UnicodeDecodeError:
+        raise ChecklistError(
+            "file",
+            f"ファイル {path} は UTF-8 のテキストではありません。チェックリストページでエクスポートした JSON "
+            "ファイルを指定してください。",
+            f"The file {path} is not UTF-8 text. Give the JSON file exported from the checklist page.",
+        ) from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ChecklistError(
+            "file", f"ファイル {path} を読めません（{reason}）。", f"The file {path} cannot be read ({reason})."
+        ) from None
+    result = loads(text)
+    if not result.workspace.migrations:
+        raise ChecklistError(
+            "file",
+            f"ファイル {path} にチェックリストがありません。チェックリストページでエクスポートした JSON ファイルを"
+            "指定してください。",
+            f"The file {path} holds no checklist. Give the JSON file exported from the checklist page.",
+        )
+    for problem in result.problems:
+        _notice(Text(f"{_W['ov_problem'].ja}: {problem.ja}", f"{_W['ov_problem'].en}: {problem.en}"), lang)
+    return result.workspace
+
+
+def _site_url(url: str, code: str) -> str:
+    """A site-relative page address (``steps/…/#anchor``) as the site serves it in ``code``'s language."""
+    return ("/en/" if code == "en" else "/") + url
+
+
+def _cmd_overview(args: argparse.Namespace) -> int:
+    from .overview import overview, rows_data, sort_rows, to_csv, to_ics
+
+    lang: Lang = args.lang
+    code = lang or "ja"
+    if sum((args.csv, args.ics, args.json)) > 1:
+        raise ChecklistError(
+            "format", "--csv・--ics・--json は同時に指定できません。", "--csv, --ics and --json cannot be combined."
+        )
+    today = _today_arg(args.today, "today")
+    workspace = _read_export(args.file, lang)
+    rows = list(overview(workspace, today))
+    if args.sort is not None:
+        rows = sort_rows(rows, args.sort)
+    if args.attention:
+        rows = [row for row in rows if row.attention]
+    if args.csv:
+        _write_bytes(to_csv(rows, code))
+        return 0
+    if args.ics:
+        _write_bytes(to_ics(rows, code, dtstamp=datetime.now(UTC)))
+        return 0
+    data = rows_data(rows, code)
+    if args.json:
+        _write_json({"today": today.isoformat(), "rows": data})
+        return 0
+    out = [f"{_t('ov_today', lang)}: {today.isoformat()}", ""]
+    if not data:
+        out.append(_t("ov_none", lang))
+        _write("\n".join(out))
+        return 0
+    keys = ("ov_domain", "ov_label", "ov_progress", "ov_next", "ov_actor", "ov_switch", "ov_cancellation")
+    table: list[tuple[str, ...]] = [tuple(_t(key, lang) for key in keys)]
+    for row in data:
+        cells = (
+            row["domain"],
+            row["label"],
+            row["progress"],
+            row["next"],
+            row["actor_text"],
+            row["switch_text"],
+            row["cancellation_date"],
+        )
+        table.append(tuple(cell or "-" for cell in cells))
+    out.append(_table(table))
+    warned = [row for row in data if row["warnings"]]
+    if warned:
+        out += ["", f"{_t('warnings', lang)}:"]
+        for row in warned:
+            out.append(f"  ■ {row['domain']}" + (f" ({row['label']})" if row["label"] else ""))
+            for warning in row["warnings"]:
+                out.append(f"    - {warning['text']}")
+                out.append(f"      → {_site_url(warning['url'], code)}")
+    _write("\n".join(out))
+    return 0
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "hosts": _cmd_hosts,
     "mail": _cmd_mail,
     "schedule": _cmd_schedule,
     "dnscheck": _cmd_dnscheck,
+    "overview": _cmd_overview,
 }
 
 

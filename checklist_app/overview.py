@@ -290,9 +290,9 @@ def warnings_of(migration: Migration, today: date | None) -> tuple[Warning, ...]
         after_cancel = cancel is not None and day is not None and day >= cancel
         done9 = _done_on(migration, 9)
         if not after_cancel and day is not None:
-            if done9 is None:
+            if not migration.item(9).done:
                 warn("retired_early", why=_W["retired_no_switch"])
-            elif day < done9 + timedelta(days=PROPAGATION_DAYS):
+            elif done9 is not None and day < done9 + timedelta(days=PROPAGATION_DAYS):
                 until = done9 + timedelta(days=PROPAGATION_DAYS - 1)
                 warn("retired_early", why=_fmt(_W["retired_week"], switch=done9, until=until))
     switched_by_today = migration.item(9).done or (switch is not None and today is not None and today >= switch)
@@ -311,7 +311,7 @@ def row_of(migration: Migration, today: date | None) -> Row:
     if estimate is not None and today is not None and estimate < today:
         estimate = None  # an earliest date already past says nothing: the plan needs the dates recorded since
     notice_by = None
-    if agreed is not None:
+    if agreed is not None and _valid_switch(agreed):  # an impossible day has no deadline (its warning says why)
         notice_by = subtract_business_days(agreed, DEFAULT_NOTICE_BUSINESS_DAYS)
     return Row(
         migration=migration,

@@ -1,4 +1,4 @@
-"""checklist_app.cli: the staff CLI's hosts, mail and schedule commands, its help, errors and exit codes.
+"""checklist_app.cli: the staff CLI's hosts, mail, schedule and overview commands, its help, errors and exit codes.
 
 Run through ``main(argv)`` with pytest's output capture, so they also run inside Pyodide; two tests start
 ``python -m checklist_app`` as a real process (CPython only). dnscheck runs against real servers in tests/dns/; here
@@ -8,20 +8,26 @@ only its use of provider.toml's name servers, with a fake DNS world in place of 
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
+import io
 import json
 import plistlib
 import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from icalendar import Calendar
 
-from checklist_app.cli import _build_parser, main
+from checklist_app.cli import _SORT_KEYS, _build_parser, _width, main
 from checklist_app.mail import CLIENT_ALIASES, CLIENTS
+from checklist_app.overview import CSV_COLUMNS, SORT_KEYS
+from checklist_app.progress import Workspace
 from checklist_app.schedule import plan_schedule
+from checklist_app.storage import export_file
 
 HOSTS_EXAMPLE = ["hosts", "日本語.jp", "--ip", "203.0.113.10", "--ip", "2001:db8::10", "--date", "2026-12-01"]
 MAIL_POP = ["mail", "taro@example.co.jp", "--protocol", "pop", "--client", "outlook"]
@@ -330,10 +336,207 @@ def test_schedule_bad_date_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert "(applied)" in err
 
 
+# --- overview -------------------------------------------------------------------------------------------------
+
+OV_NOW = "2026-12-01T09:00:00+09:00"
+OV_TODAY = ["--today", "2026-12-10"]
+
+
+def overview_workspace() -> Workspace:
+    """Three checklists as a reseller has them on 2026-12-10:
+
+    * example.co.jp (山田商事様): a switch agreed on a Friday, a ご解約日 5 days later — switch_day, cancellation_early;
+    * 日本語.jp: rows 1 and 2 done, waiting on Net-com, no warning — the one row that needs no action (its switch is
+      the earliest possible one, 2026-12-16, an estimate);
+    * late.example: switch agreed for Monday 2026-12-14, not told yet — notice_late from 2026-12-10.
+    """
+    workspace, first = Workspace().add("example.co.jp", "山田商事様", now=OV_NOW)
+    workspace = workspace.update(
+        first.id,
+        lambda m: (
+            m.set_extra_date("application_date", "2026-12-01", now=OV_NOW)
+            .set_extra_date("switch_date", "2027-01-15", now=OV_NOW)
+            .set_extra_date("cancellation_date", "2027-01-20", now=OV_NOW)
+        ),
+    )
+    workspace, second = workspace.add("日本語.jp", now=OV_NOW)
+    day = dt.date(2026, 12, 2)
+    workspace = workspace.update(
+        second.id, lambda m: m.set_done(1, True, today=day, now=OV_NOW).set_done(2, True, today=day, now=OV_NOW)
+    )
+    workspace, third = workspace.add("late.example", now=OV_NOW)
+    return workspace.update(third.id, lambda m: m.set_extra_date("switch_date", "2026-12-14", now=OV_NOW))
+
+
+def overview_file(tmp_path: Path, *, bom: bool = True) -> str:
+    """The export file the checklist page writes (saved here with a BOM, as Windows editors often re-save it)."""
+    path = tmp_path / "netcom-checklist-all.json"
+    path.write_text(("\ufeff" if bom else "") + export_file(overview_workspace())[1], encoding="utf-8")
+    return str(path)
+
+
+def test_overview_table_lists_every_domain_and_its_warnings(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The table: the columns, one line per domain in the file's order, then each domain's warnings with the
+    address of the page that explains it."""
+    code, out, err = run(capsys, "overview", overview_file(tmp_path), *OV_TODAY)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ドメイン"))
+    for title in ("表示名", "進捗", "次の作業", "対応", "DNS 切り替え日", "ご解約日"):
+        assert title in lines[header]
+    table = lines[header + 1 : header + 4]
+    assert [line.split()[0] for line in table] == ["example.co.jp", "日本語.jp", "late.example"]
+    assert "山田商事様" in table[0] and "2027-01-15" in table[0] and "2027-01-20" in table[0] and "0 / 12" in table[0]
+    assert "2 / 12" in table[1] and "3. ドメイン移管の完了" in table[1] and "弊社" in table[1]
+    assert "未定（最短 2026-12-16 の目安）" in table[1]  # no agreed date: the earliest switch, labelled an estimate
+    # Aligned: the progress column starts at the same display width on every line (Japanese counts double).
+    starts = {_width(line[: re.search(r"\d+ / 12", line).start()]) for line in table}  # type: ignore[union-attr]
+    starts.add(_width(lines[header][: lines[header].index("進捗")]))
+    assert len(starts) == 1
+    warnings = out[out.index("注意:") :]
+    assert "■ example.co.jp (山田商事様)" in warnings and "■ late.example" in warnings
+    assert "■ 日本語.jp" not in warnings
+    assert "2 週間未満" in warnings and "金曜日" in warnings and "ご連絡期限（2026-12-09" in warnings
+    assert "→ /steps/1-application/#cancel-current-host" in warnings
+    assert "→ /steps/6-dns-switch/#request-switch-date" in warnings
+
+
+def test_overview_in_english_links_the_english_pages(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, err = run(capsys, "overview", overview_file(tmp_path), *OV_TODAY, "--lang", "en")
+    assert (code, err) == (0, "")
+    assert "Domain" in out and "Cancellation date" in out and "Friday" in out
+    assert "→ /en/steps/6-dns-switch/#request-switch-date" in out
+    assert "Not agreed (earliest" in out
+
+
+def test_overview_attention_and_sort(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """--attention leaves out the checklist waiting on Net-com with no warning; --sort reorders."""
+    path = overview_file(tmp_path)
+    _, out, _ = run(capsys, "overview", path, *OV_TODAY, "--attention", "--json")
+    assert [row["domain"] for row in json.loads(out)["rows"]] == ["example.co.jp", "late.example"]
+    _, out, _ = run(capsys, "overview", path, *OV_TODAY, "--sort", "progress", "--json")
+    assert [row["domain"] for row in json.loads(out)["rows"]] == ["example.co.jp", "late.example", "日本語.jp"]
+    _, out, _ = run(capsys, "overview", path, *OV_TODAY, "--sort", "switch", "--json")
+    rows = json.loads(out)["rows"]
+    assert [row["domain"] for row in rows] == ["late.example", "日本語.jp", "example.co.jp"]
+    assert [row["switch_date"] or row["switch_estimate"] for row in rows] == ["2026-12-14", "2026-12-16", "2027-01-15"]
+
+
+def test_overview_json_has_today_and_the_rows(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, err = run(capsys, "overview", overview_file(tmp_path, bom=False), *OV_TODAY, "--json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["today"] == "2026-12-10"
+    by_domain = {row["domain"]: row for row in data["rows"]}
+    assert [w["code"] for w in by_domain["example.co.jp"]["warnings"]] == ["cancellation_early", "switch_day"]
+    assert [w["code"] for w in by_domain["late.example"]["warnings"]] == ["notice_late"]
+    assert by_domain["日本語.jp"]["attention"] is False and by_domain["日本語.jp"]["done"] == 2
+    assert by_domain["late.example"]["notice_by"] == "2026-12-09"
+
+
+def test_overview_today_is_the_default_day(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Without --today the warnings are judged on today's date (the CLI reads the clock, not the core)."""
+    before = dt.date.today().isoformat()
+    _, out, _ = run(capsys, "overview", overview_file(tmp_path), "--json")
+    assert json.loads(out)["today"] in {before, dt.date.today().isoformat()}
+
+
+def test_overview_csv_is_utf8_with_a_bom_for_excel(capsysbinary: pytest.CaptureFixture[bytes], tmp_path: Path) -> None:
+    code = main(["overview", overview_file(tmp_path), *OV_TODAY, "--csv"])
+    out, err = capsysbinary.readouterr()
+    assert (code, err) == (0, b"")
+    assert out.startswith(b"\xef\xbb\xbf") and out.endswith(b"\r\n")
+    table = list(csv.reader(io.StringIO(out.decode("utf-8-sig"), newline="")))
+    assert table[0] == [title.ja for title in CSV_COLUMNS.values()]
+    assert [line[0] for line in table[1:]] == ["example.co.jp", "日本語.jp", "late.example"]
+    assert table[1][1] == "山田商事様" and "2027-01-15" in table[1]
+
+
+def test_overview_ics_is_a_calendar_of_the_agreed_dates(
+    capsysbinary: pytest.CaptureFixture[bytes], tmp_path: Path
+) -> None:
+    """The switch, its notice deadline and the ご解約日 of every domain that has them, stamped now."""
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    code = main(["overview", overview_file(tmp_path), "--ics", "--lang", "en"])
+    out, err = capsysbinary.readouterr()
+    assert (code, err) == (0, b"")
+    events = Calendar.from_ical(out).walk("VEVENT")
+    assert sorted(e.decoded("dtstart").isoformat() for e in events) == [
+        "2026-12-09",  # late.example's notice deadline
+        "2026-12-14",
+        "2027-01-15",  # example.co.jp's switch: a Friday (warned), so it has no notice deadline
+        "2027-01-20",
+    ]
+    assert all(before <= e.decoded("dtstamp") <= dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1) for e in events)
+
+
+def test_overview_missing_file_exits_2_naming_the_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    missing = str(tmp_path / "nothing.json")
+    code, out, err = run(capsys, "overview", missing)
+    assert (code, out) == (2, "")
+    ja, en = err.splitlines()
+    assert ja.startswith("エラー: （file）") and missing in ja
+    assert en.startswith("Error: (file)") and missing in en and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"{}", "holds no checklist"),
+        (b"not json at all", "holds no checklist"),
+        (b'{"format": "netcom-checklist", "version": 2, "migrations": []}', "holds no checklist"),
+        ("\ufeff{}".encode("utf-16"), "not UTF-8"),
+    ],
+)
+def test_overview_file_without_a_checklist_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: bytes, words: str
+) -> None:
+    path = tmp_path / "export.json"
+    path.write_bytes(content)
+    code, out, err = run(capsys, "overview", str(path), "--lang", "en")
+    assert (code, out) == (2, "")
+    assert err.startswith("Error: (file)") and str(path) in err and words in err
+
+
+def test_overview_directory_instead_of_a_file_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, err = run(capsys, "overview", str(tmp_path))
+    assert (code, out) == (2, "")
+    assert "(file)" in err and str(tmp_path) in err
+
+
+def test_overview_bad_today_and_two_formats_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = overview_file(tmp_path)
+    code, out, err = run(capsys, "overview", path, "--today", "2027/01/14")
+    assert (code, out) == (2, "") and "(today)" in err and "YYYY-MM-DD" in err
+    code, out, err = run(capsys, "overview", path, "--csv", "--json")
+    assert (code, out) == (2, "") and "(format)" in err
+    code, out, err = run(capsys, "overview", path, "--sort", "domain")
+    assert (code, out) == (2, "") and "usage:" in err
+
+
+def test_overview_reports_damaged_parts_of_the_file_on_stderr(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A damaged part is repaired as the page would (storage.loads) and named on stderr; stdout stays the table."""
+    document = json.loads(export_file(overview_workspace())[1])
+    document["migrations"][0]["switch_date"] = "2027-13-01"
+    path = tmp_path / "damaged.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    code, out, err = run(capsys, "overview", str(path), *OV_TODAY, "--lang", "en")
+    assert code == 0 and "example.co.jp" in out
+    assert err.startswith("Warnings: Part of the file could not be read") and "DNS switch date" in err
+    code, out, _ = run(capsys, "overview", str(path), *OV_TODAY, "--json")
+    assert json.loads(out)["rows"][0]["switch_date"] == ""
+
+
+def test_overview_sort_choices_are_the_cores() -> None:
+    assert _SORT_KEYS == SORT_KEYS
+
+
 # --- help -----------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", ["hosts", "mail", "schedule", "dnscheck"])
+@pytest.mark.parametrize("command", ["hosts", "mail", "schedule", "dnscheck", "overview"])
 def test_every_option_help_is_in_japanese_and_english(command: str) -> None:
     """Each sub-command's description and every option's help hold Japanese, " / " and English."""
     parser = _build_parser()
@@ -417,7 +620,7 @@ def test_dnscheck_uses_real_provider_name_servers_by_default(
     assert f"■ NS  新: {', '.join(names)}（弊社のネームサーバ）" in out
 
 
-@pytest.mark.parametrize("command", ["hosts", "mail", "schedule", "dnscheck"])
+@pytest.mark.parametrize("command", ["hosts", "mail", "schedule", "dnscheck", "overview"])
 def test_help_exits_0_on_stdout(capsys: pytest.CaptureFixture[str], command: str) -> None:
     """<command> --help prints usage on stdout and exits 0."""
     code, out, err = run(capsys, command, "--help")

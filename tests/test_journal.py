@@ -225,6 +225,130 @@ def test_reset_then_put_is_undo() -> None:
     assert fold(None, entries, now_ms=T0).workspace.get(ident).items == before.items
 
 
+# --- the checklist-wide dates: 申込日 (row 1), ご解約日 (row 2), agreed DNS 切り替え日 (row 8) -----------------------
+
+EXTRA = ("application_date", "cancellation_date", "switch_date")
+
+
+def one_checklist() -> tuple[dict[str, str], str]:
+    entries = {key(T0): entry("add", value="a.example")}
+    return entries, doc(fold(None, entries, now_ms=T0).stored)["active"]
+
+
+def test_the_new_date_kinds_set_their_field_and_the_clock() -> None:
+    """application_date and switch_date are edits like cancellation_date: each sets its own field, stamped."""
+    entries, ident = one_checklist()
+    entries[key(T0 + 1)] = entry("application_date", ident, value="2026-12-01")
+    entries[key(T0 + 2)] = entry("switch_date", ident, value="2027-01-18")
+    result = fold(None, entries, now_ms=T0)
+    migration = result.workspace.get(ident)
+    assert (migration.application_date, migration.switch_date) == (date(2026, 12, 1), date(2027, 1, 18))
+    assert migration.cancellation_date is None
+    clock = doc(result.stored)["clock"]
+    assert clock[f"{ident}/application_date"] == key(T0 + 1)[len(EDIT_PREFIX) :]
+    assert clock[f"{ident}/switch_date"] == key(T0 + 2)[len(EDIT_PREFIX) :]
+    stored = doc(result.stored)["migrations"][0]
+    assert (stored["application_date"], stored["switch_date"]) == ("2026-12-01", "2027-01-18")
+
+
+@pytest.mark.parametrize("kind", EXTRA)
+def test_the_newest_edit_of_each_date_wins_in_any_order(kind: str) -> None:
+    """Per field last writer wins: two tabs' edits of one date fold to the newer one whichever arrives first, and
+    an edit of another date does not touch it."""
+    entries, ident = one_checklist()
+    stored = fold(None, entries, now_ms=T0).stored
+    older, newer = key(T0 + 1, "x"), key(T0 + 2, "y")
+    other = next(name for name in EXTRA if name != kind)
+    both = {
+        newer: entry(kind, ident, value="2027-01-21"),
+        older: entry(kind, ident, value="2027-01-18"),
+        key(T0 + 3, "z"): entry(other, ident, value="2027-02-01"),
+    }
+    one = fold(fold(stored, {newer: both[newer]}, now_ms=T0).stored, both, now_ms=T0)
+    two = fold(fold(stored, {older: both[older]}, now_ms=T0).stored, both, now_ms=T0)
+    assert one.stored == two.stored
+    migration = one.workspace.get(ident)
+    assert getattr(migration, kind) == date(2027, 1, 21) and getattr(migration, other) == date(2027, 2, 1)
+    cleared = fold(one.stored, {**both, key(T0 + 4): entry(kind, ident, value="")}, now_ms=T0)
+    assert getattr(cleared.workspace.get(ident), kind) is None
+    assert getattr(cleared.workspace.get(ident), other) == date(2027, 2, 1)
+
+
+@pytest.mark.parametrize("kind", ["application_date", "switch_date"])
+def test_a_date_that_is_not_one_is_refused_naming_its_field(kind: str) -> None:
+    entries, ident = one_checklist()
+    entries[key(T0 + 1)] = entry(kind, ident, value="2027-02-30")
+    result = fold(None, entries, now_ms=T0)
+    assert result.rejected[key(T0 + 1)].field == kind
+    assert getattr(result.workspace.get(ident), kind) is None
+
+
+def test_reset_clears_the_three_dates_and_put_brings_them_back() -> None:
+    """Reset empties the 申込日, the ご解約日 and the switch date with the rows; its undo (put) restores all three."""
+    from checklist_app.journal import values_of
+
+    entries, ident = one_checklist()
+    entries[key(T0 + 1)] = entry("application_date", ident, value="2026-12-01")
+    entries[key(T0 + 2)] = entry("cancellation_date", ident, value="2027-02-15")
+    entries[key(T0 + 3)] = entry("switch_date", ident, value="2027-01-18")
+    entries[key(T0 + 4)] = entry("done", ident, item=8, value=True)
+    before = fold(None, entries, now_ms=T0).workspace.get(ident)
+    values = values_of(before)
+    assert {name: values[name] for name in EXTRA} == {
+        "application_date": "2026-12-01",
+        "cancellation_date": "2027-02-15",
+        "switch_date": "2027-01-18",
+    }
+    entries[key(T0 + 5)] = entry("reset", ident)
+    emptied = fold(None, entries, now_ms=T0).workspace.get(ident)
+    assert [getattr(emptied, name) for name in EXTRA] == [None, None, None] and not emptied.items[7].done
+    entries[key(T0 + 6)] = entry("put", ident, value=json.loads(json.dumps(values)))
+    restored = fold(None, entries, now_ms=T0).workspace.get(ident)
+    assert [getattr(restored, name) for name in EXTRA] == [getattr(before, name) for name in EXTRA]
+    assert restored.items == before.items
+    # An edit older than the reset cannot bring a date back; a newer one sets it again.
+    late = {**entries, key(T0 + 4, "z"): entry("switch_date", ident, value="2027-01-25")}
+    del late[key(T0 + 6)]
+    assert fold(None, late, now_ms=T0).workspace.get(ident).switch_date is None
+    late[key(T0 + 7)] = entry("switch_date", ident, value="2027-01-25")
+    assert fold(None, late, now_ms=T0).workspace.get(ident).switch_date == date(2027, 1, 25)
+
+
+def test_an_import_keeps_the_dates_and_an_older_edit_cannot_undo_them() -> None:
+    """The export file's dates are merged in with the import's stamp: a journal entry older than it loses."""
+    entries, ident = one_checklist()
+    entries[key(T0 + 1)] = entry("switch_date", ident, value="2027-01-18")
+    first = fold(None, entries, now_ms=T0 + 10)
+    file = json.dumps(
+        {
+            "format": "netcom-checklist",
+            "version": 2,
+            "migrations": [
+                {
+                    "id": ident,
+                    "domain": "a.example",
+                    "application_date": "2026-12-01",
+                    "switch_date": "2027-01-18",
+                    "cancellation_date": "2027-02-15",
+                },
+                {"id": "m-7", "domain": "b.example", "switch_date": "2027-01-21"},
+            ],
+        }
+    )
+    merged = fold(first.stored, entries, now_ms=T0 + 20, import_text=file)
+    assert merged.imported is not None and merged.imported.updated == (ident,)
+    again = fold(merged.stored, {**entries, key(T0 + 2): entry("switch_date", ident, value="")}, now_ms=T0 + 30)
+    by_domain = {m.domain: m for m in again.workspace.migrations}
+    here = by_domain["a.example"]
+    assert (here.application_date, here.switch_date, here.cancellation_date) == (
+        date(2026, 12, 1),
+        date(2027, 1, 18),
+        date(2027, 2, 15),
+    )
+    assert by_domain["b.example"].switch_date == date(2027, 1, 21)
+    assert loads(again.stored).workspace == again.workspace
+
+
 def test_an_older_stored_document_keeps_everything_and_takes_new_edits() -> None:
     """A version-2 document written before the journal (no clock) is read as is; edits apply on top."""
     row = {"id": "m-1", "domain": "old.example", "items": {"1": {"done": True, "date": "2026-11-01", "note": "x"}}}
@@ -248,7 +372,7 @@ def test_parse_edit_reads_what_the_page_writes() -> None:
 
 
 if st is not None:
-    FIELDS = st.sampled_from(["done", "date", "note"])
+    FIELDS = st.sampled_from(["done", "date", "note", *EXTRA])
     NOTES = st.text(st.characters(exclude_categories=("Cc", "Cs", "Cf")), max_size=5)  # what the field accepts
 
     @st.composite
@@ -260,7 +384,7 @@ if st is not None:
                 item = draw(st.integers(1, 12))
                 kind = draw(FIELDS)
                 dates = st.sampled_from(["2026-12-01", "2026-12-02", None])
-                value: Any = {"done": st.booleans(), "date": dates, "note": NOTES}[kind]
+                value: Any = {"done": st.booleans(), "date": dates, "note": NOTES}.get(kind, dates)
                 value = draw(value)
                 ms = T0 + draw(st.integers(0, 5_000))
                 edits.append((tab, key(ms, f"t{tab}s{serial}"), entry(kind, "m-1", item=item, value=value)))
@@ -299,10 +423,13 @@ if st is not None:
         newest: dict[tuple[int, str], tuple[str, Any]] = {}
         for _tab, k, text in edits:
             data = json.loads(text)
-            slot = (data["item"], data["edit"])
+            slot = (0 if data["edit"] in EXTRA else data["item"], data["edit"])
             if slot not in newest or k > newest[slot][0]:
                 newest[slot] = (k, data["value"])
         for (item, kind), (_k, value) in newest.items():
+            if kind in EXTRA:  # a checklist-wide date: set or cleared by its newest edit
+                assert getattr(final, kind) == (None if value is None else date.fromisoformat(value))
+                continue
             state = final.items[item - 1]
             if kind == "done":
                 assert state.done is value

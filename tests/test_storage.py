@@ -29,7 +29,8 @@ TODAY = date(2026, 12, 1)
 
 
 def sample_workspace() -> Workspace:
-    """Two migrations with ticks, dates, notes and a cancellation date; the second is active."""
+    """Two migrations with ticks, dates, notes and the three checklist-wide dates (the first only); the second is
+    active."""
     workspace, first = Workspace().add("example.jp", "Example 様", now=NOW)
     workspace = workspace.update(
         first.id,
@@ -37,6 +38,8 @@ def sample_workspace() -> Workspace:
             m.set_done(1, True, today=TODAY, now=NOW)
             .set_note(2, "旧業者に連絡済み\n返事待ち", now=NOW)
             .set_cancellation_date("2027-01-31", now=NOW)
+            .set_extra_date("application_date", "2026-11-30", now=NOW)
+            .set_extra_date("switch_date", "2027-01-18", now=NOW)
         ),
     )
     workspace, second = workspace.add("日本語.jp", now=NOW)
@@ -74,6 +77,17 @@ def test_dumps_writes_every_item_keyed_by_number() -> None:
     assert migration["items"]["1"] == {"done": True, "date": "2026-12-01", "note": ""}
     assert migration["items"]["2"] == {"done": False, "date": None, "note": "旧業者に連絡済み\n返事待ち"}
     assert migration["cancellation_date"] == "2027-01-31"
+
+
+def test_dumps_always_writes_the_checklist_wide_dates() -> None:
+    """申込日, ご解約日 and the agreed DNS 切り替え日: YYYY-MM-DD when set, null when not — never left out."""
+    first, second = json.loads(dumps(sample_workspace()))["migrations"]
+    assert (first["application_date"], first["cancellation_date"], first["switch_date"]) == (
+        "2026-11-30",
+        "2027-01-31",
+        "2027-01-18",
+    )
+    assert {name: second[name] for name in EXTRA} == dict.fromkeys(EXTRA)
 
 
 def test_round_trip_keeps_everything() -> None:
@@ -247,6 +261,46 @@ def test_another_format_name_is_reported() -> None:
     assert result.recovered
 
 
+EXTRA = ("application_date", "cancellation_date", "switch_date")
+
+
+def test_a_document_without_the_new_dates_reads_them_as_null() -> None:
+    """Documents written before application_date and switch_date existed load as they are, the dates empty."""
+    document = v2_document()
+    for migration in document["migrations"]:
+        del migration["application_date"], migration["switch_date"]
+    result = loads(json.dumps(document))
+    first = result.workspace.get("m-1")
+    assert (first.application_date, first.switch_date, first.cancellation_date) == (None, None, date(2027, 1, 31))
+    assert result.workspace == sample_workspace().update(
+        "m-1", lambda m: replace(m, application_date=None, switch_date=None)
+    )
+    assert (result.recovered, result.original) == (False, None)
+
+
+@pytest.mark.parametrize(
+    ("field", "name_ja", "name_en"),
+    [
+        ("application_date", "申込日", "application date"),
+        ("switch_date", "DNS 切り替え日", "DNS switch date"),
+        ("cancellation_date", "ご解約日", "cancellation date"),
+    ],
+)
+@pytest.mark.parametrize("bad", ["2027-02-30", "next week", 20270118, ["2027-01-18"]])
+def test_an_unreadable_checklist_wide_date_is_cleared_and_named(
+    field: str, name_ja: str, name_en: str, bad: object
+) -> None:
+    """A bad 申込日, switch date or ご解約日 is left empty and reported by its name; the rest of the checklist stays."""
+    document = v2_document()
+    document["migrations"][0][field] = bad
+    result = loads(json.dumps(document))
+    migration = result.workspace.get("m-1")
+    assert getattr(migration, field) is None
+    assert replace(migration, **{field: getattr(sample_workspace().get("m-1"), field)}) == sample_workspace().get("m-1")
+    (problem,) = result.problems
+    assert name_ja in problem.ja and name_en in problem.en and result.recovered
+
+
 def test_missing_optional_fields_are_defaults() -> None:
     """A minimal version-2 document (only id and domain) loads without complaint."""
     text = json.dumps({"format": FORMAT_NAME, "version": 2, "migrations": [{"id": "m-1", "domain": "a.jp"}]})
@@ -373,6 +427,22 @@ def test_import_of_a_conflicting_copy_keeps_both() -> None:
     assert merged.get(report.copied[0]).item(5).note == "あちらのメモ"
 
 
+@pytest.mark.parametrize("field", ["application_date", "switch_date"])
+def test_import_compares_the_new_dates_like_the_rows(field: str) -> None:
+    """A file that adds a date extends the checklist here (updated); a file with another date is kept beside it."""
+    here = sample_workspace().update("m-2", lambda m: m.set_extra_date(field, None, now=NOW))
+    there = here.update("m-2", lambda m: m.set_extra_date(field, "2027-01-21", now=NOW))
+    merged, report = import_file(here, export_file(there, "m-2")[1])
+    assert report.updated == ("m-2",) and getattr(merged.get("m-2"), field) == date(2027, 1, 21)
+    other = here.update("m-2", lambda m: m.set_extra_date(field, "2027-01-25", now=NOW))
+    merged, report = import_file(merged, export_file(other, "m-2")[1])
+    assert len(report.copied) == 1
+    assert getattr(merged.get("m-2"), field) == date(2027, 1, 21)
+    assert getattr(merged.get(report.copied[0]), field) == date(2027, 1, 25)
+    _, report = import_file(merged, export_file(here, "m-2")[1])  # the file lacks the date: nothing new in it
+    assert report.unchanged == ("m-2",)
+
+
 def test_import_gives_a_new_id_when_the_files_id_is_taken() -> None:
     """A file's m-1 for another domain does not overwrite the local m-1."""
     workspace, _ = Workspace().add("local.jp", now=NOW)
@@ -466,6 +536,8 @@ if st is not None:
         label=LABELS,
         items=ROWS,
         cancellation_date=DATES,
+        application_date=DATES,
+        switch_date=DATES,
         created=STAMPS,
         updated=STAMPS,
     )

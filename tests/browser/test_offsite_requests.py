@@ -36,7 +36,8 @@ def test_checklist_loads_no_dnspython(page: Page, base_url: str) -> None:
     """The checklist page fetches only the runtime and checklist_app's own wheel, not dnspython or the tools' deps."""
     open_checklist(page, base_url)
     wheels = sorted(url.rsplit("/", 1)[1] for url in page.nc.requests if url.endswith(".whl"))  # type: ignore[attr-defined]
-    assert len(wheels) == 1 and wheels[0].startswith("checklist_app-")
+    # Our own wheel and the holidays its plan needs (checklist_app.schedule), nothing else.
+    assert len(wheels) == 2 and wheels[0].startswith("checklist_app-") and wheels[1].startswith("jpholiday-")
 
 
 def test_a_missing_wheel_fails_loudly_without_any_cdn_request(context: BrowserContext, base_url: str) -> None:
