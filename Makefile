@@ -43,7 +43,7 @@ build: setup ## Build the static site into site/ (PROVIDER_STRICT=1: fail on exa
 	$(BIN)/python scripts/precompress.py --quiet
 
 serve: build ## Build, then serve site/ on http://127.0.0.1:8000/ (with the documented CSP header)
-	$(BIN)/python scripts/serve.py --host $(HOST) --port $(PORT) site
+	$(BIN)/python scripts/serve.py --gzip --host $(HOST) --port $(PORT) site
 
 lint: setup ## ruff + mypy (strict on checklist_app)
 	$(BIN)/ruff check checklist_app scripts tests

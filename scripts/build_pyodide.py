@@ -37,6 +37,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import brotli
+
 __all__ = [
     "FULL_STDLIB",
     "RUNTIME_FILES",
@@ -57,6 +59,7 @@ PINS_FILE = ROOT / "wheels.lock"
 CACHE_DIR = ROOT / "build" / "wheels-cache"
 OWN_WHEEL_DIR = ROOT / "build" / "wheels"
 COMPILED_WHEEL_DIR = ROOT / "build" / "wheels-compiled"
+STORED_WHEEL_DIR = ROOT / "build" / "wheels-stored"
 TEST_MANIFEST = ROOT / "build" / "pyodide-test" / "manifest.json"
 GZIP_SIZES_CACHE = ROOT / "build" / "pyodide-gzip-sizes.json"
 STDLIB_CACHE = ROOT / "build" / "stdlib-compiled"
@@ -239,17 +242,22 @@ def build_own_wheel() -> Path:
     return wheels[0]
 
 
-# A pinned wheel ships byte-compiled only when that costs at most 10 % more bytes: idna (+6 %, and its 237 kB
-# uts46data.py is the largest compile of a tool page's first visit) does; dnspython (+93 %) and icalendar (+78 %)
-# would cost a phone on a slow network more in download than their compile takes, so they ship as published.
-COMPILED_SIZE_LIMIT = 1.10
+# Every wheel is served with its entries stored and brotli over the whole file (scripts/precompress.py), so what a
+# wheel costs a phone is its brotli size. A pinned wheel ships byte-compiled when that costs at most
+# COMPILED_EXTRA_BYTES more than its sources (about 80 ms at the phone profile's 1.6 Mbit/s), less than compiling
+# its modules takes there: idna (+12 kB, and its 237 kB uts46data.py is the largest compile of a tool page's first
+# visit), jpholiday (+12 kB, 17 modules every page imports) and tzdata (+1 kB) do; dnspython (+231 kB), icalendar
+# (+244 kB) and python-dateutil (+50 kB) would cost more in download than their compile takes, so they ship as
+# sources (stored).
+COMPILED_EXTRA_BYTES = 16_000
+BROTLI_SIZES_CACHE = ROOT / "build" / "pyodide-brotli-sizes.json"
 
 
 def compile_for_pyodide(wheels: list[Path]) -> list[Path]:
     """The wheels byte-compiled by Pyodide's CPython (scripts/pyodide_compile.mjs + pyodide_compile.py), cached.
 
     Ours and the pinned ones alike: the browser imports them without compiling a module (see
-    docs/assets/py-worker.js; which pinned ones ship compiled: COMPILED_SIZE_LIMIT). One Node run compiles every
+    docs/assets/py-worker.js; which pinned ones ship compiled: COMPILED_EXTRA_BYTES). One Node run compiles every
     wheel not in the cache; the cache key of each is its sha256, the runtime version and the compile script's bytes.
     """
     script = ROOT / "scripts" / "pyodide_compile.py"
@@ -361,8 +369,8 @@ def _compile_stdlib(source: bytes) -> bytes:
     """The trimmed stdlib byte-compiled by Pyodide's CPython (pyodide_compile.py's compile_zip under Node), cached.
 
     Sourceless .pyc modules: a first visit imports them without compiling (measured under Node on a loaded
-    machine: loadPyodide 7.5 s instead of 20.5 s, the pages' imports 0.2 s instead of 3.5-4.2 s), for 1.39 MB
-    with brotli instead of 0.77 MB.
+    machine: loadPyodide 7.5 s instead of 20.5 s, the pages' imports 0.2 s instead of 3.5-4.2 s), for 1.21 MB
+    with brotli instead of 0.77 MB (1.40 MB before the docstrings went: scripts/pyodide_compile.py).
     """
     script = ROOT / "scripts" / "pyodide_compile.py"
     key = hashlib.sha256(
@@ -448,6 +456,34 @@ def _top_level_names(wheel: Path) -> list[str]:
         return sorted(found)
 
 
+def stored_wheel(source: Path) -> Path:
+    """build/wheels-stored/<name>: wheel ``source`` with the same entries (bytes, order, timestamps) stored."""
+    target = STORED_WHEEL_DIR / source.name
+    STORED_WHEEL_DIR.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(source) as wheel, zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as out:
+        for info in wheel.infolist():
+            data = wheel.read(info)
+            info.compress_type = zipfile.ZIP_STORED
+            out.writestr(info, data)
+    if not (target.is_file() and target.read_bytes() == buffer.getvalue()):
+        target.write_bytes(buffer.getvalue())
+    return target
+
+
+def brotli_size(path: Path) -> int:
+    """The size of ``path`` compressed as scripts/precompress.py does (brotli 11), cached by content hash."""
+    cache: dict[str, int] = {}
+    if BROTLI_SIZES_CACHE.is_file():
+        cache = json.loads(BROTLI_SIZES_CACHE.read_text(encoding="utf-8"))
+    key = sha256_of(path)
+    if key not in cache:
+        cache[key] = len(brotli.compress(path.read_bytes(), quality=11, lgwin=22))
+        BROTLI_SIZES_CACHE.parent.mkdir(parents=True, exist_ok=True)
+        BROTLI_SIZES_CACHE.write_text(json.dumps(cache, sort_keys=True), encoding="utf-8")
+    return int(cache[key])
+
+
 def _gzip_size(path: Path, cache: dict[str, int]) -> int:
     key = sha256_of(path)
     if key not in cache:
@@ -501,14 +537,12 @@ def build(site_dir: Path, test_manifest: Path | None = TEST_MANIFEST, *, quiet: 
     shipped = []
     for pin, wheel in zip(site_pins, compiled, strict=True):
         source = cached[pin.name]
-        if wheel.stat().st_size <= COMPILED_SIZE_LIMIT * source.stat().st_size:
-            # Compiled, a pinned wheel's bytes are no longer PyPI's: its name carries their hash like ours
-            # (tests/site/test_pyodide_build.py checks every module against the pinned wheel's source).
-            target = wheel_dir / _content_named(wheel)
-            _copy_if_changed(wheel, target)
-        else:
-            target = wheel_dir / pin.file
-            _copy_if_changed(source, target)
+        stored = stored_wheel(source)
+        chosen = wheel if brotli_size(wheel) <= brotli_size(stored) + COMPILED_EXTRA_BYTES else stored
+        # Stored (and perhaps compiled), a pinned wheel's bytes are no longer PyPI's: its name carries their hash like
+        # ours (tests/site/test_pyodide_build.py checks every file and module against the pinned wheel's).
+        target = wheel_dir / _content_named(chosen)
+        _copy_if_changed(chosen, target)
         shipped.append(target)
     own_target = wheel_dir / _content_named(own)
     _copy_if_changed(own, own_target)

@@ -8,11 +8,12 @@ linked and never served under their own names.
 
 Rules:
 
-* Only text-like and WebAssembly files are tried (:data:`COMPRESSIBLE_SUFFIXES`); zip files (wheels,
-  ``python_stdlib_full.zip``), images and fonts are compressed already (brotli saved 1–2 % on them: not worth a
-  variant). The exception is the site's trimmed standard library, ``python_stdlib-<hash>.zip``
-  (:data:`STORED_ZIP`): scripts/build_pyodide.py stores its entries uncompressed so that brotli over the whole file
-  does better than zip's per-file deflate (with sources: 765 kB instead of 1,069 kB).
+* Only text-like and WebAssembly files are tried (:data:`COMPRESSIBLE_SUFFIXES`); zip files
+  (``python_stdlib.zip``), images and fonts are compressed already (brotli saved 1–2 % on them: not worth a
+  variant). The exceptions are the site's trimmed standard library, ``python_stdlib-<hash>.zip``, and the wheels
+  (:data:`STORED_ZIP`): scripts/build_pyodide.py stores their entries uncompressed so that brotli over the whole
+  file does better than zip's per-file deflate (our wheel: 237 kB instead of 332 kB; a wheel still deflated gets
+  no variant by the :data:`MAX_RATIO` rule).
 * A variant is kept only when it is at most :data:`MAX_RATIO` of the original's size.
 * A variant decodes to exactly the original bytes; it is written only when missing or stale (older than the file).
 * Brotli at quality 11 is slow (about half a minute for ``pyodide.asm.wasm``), so compressed bodies are kept in
@@ -56,7 +57,7 @@ COMPRESSIBLE_SUFFIXES = frozenset(
         ".mobileconfig",
     }
 )
-STORED_ZIP = re.compile(r"python_stdlib-[0-9a-f]{12}\.zip")
+STORED_ZIP = re.compile(r"python_stdlib-[0-9a-f]{12}\.zip|.+\.whl")
 MAX_RATIO = 0.95
 MIN_SIZE = 256  # below this, headers outweigh any saving
 BROTLI_QUALITY = 11

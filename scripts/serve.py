@@ -20,9 +20,10 @@ Headers (the contract a real host should copy, documented for deployment):
   ``file.br`` and ``file.gz`` beside each text or wasm file; the server sends the best variant the client accepts
   (br, then gzip, by q-value then in that order) under the original URL, with the original ``Content-Type``,
   ``Content-Encoding``, the variant's ``Content-Length`` and ``Vary: Accept-Encoding`` (also on the identity
-  answer). Without a variant, text and wasm are gzipped on the fly. Zip files (wheels, ``python_stdlib.zip``) and
-  images go as they are. The variants have no URL of their own: ``/x.js.br`` is a 404 (a production host: nginx
-  ``brotli_static on; gzip_static on;`` plus a rule refusing the variant names, or Caddy ``precompressed br gzip``).
+  answer). Without a variant, text and wasm are gzipped on the fly. Zip files without a variant
+  (``python_stdlib.zip``) and images go as they are. The variants have no URL of their own: ``/x.js.br`` is a 404
+  (a production host: nginx ``brotli_static on; gzip_static on;`` plus a rule refusing the variant names, or Caddy
+  ``precompressed br gzip``).
 """
 
 from __future__ import annotations

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gzip
+import io
 import importlib.util
 import os
 import random
+import zipfile
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -31,6 +33,16 @@ precompress = _load("precompress")
 TEXT = ("<p>移行ガイド: メールとウェブの切り替え手順</p>\n" * 400).encode()
 WASM = b"\0asm\x01\0\0\0" + bytes(range(256)) * 200
 NOISE = random.Random(6).randbytes(20_000)
+# Module-like text that deflate compresses well but not to nothing (random identifiers, as in real sources).
+SOURCE = " ".join("".join(random.Random(7 + i).choices("abcdefghijklmnopqrstuvwxyz_", k=8)) for i in range(3000)).encode()
+
+
+def _wheel(compression: int) -> bytes:
+    """A small wheel-like zip whose module is stored (as scripts/build_pyodide.py ships wheels) or deflated."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        archive.writestr("a/__init__.py", SOURCE)
+    return buffer.getvalue()
 
 
 def _site(root: Path) -> Path:
@@ -39,7 +51,8 @@ def _site(root: Path) -> Path:
     (site / "index.html").write_bytes(TEXT)
     (site / "pyodide" / "1.0" / "pyodide.asm.wasm").write_bytes(WASM)
     (site / "pyodide" / "1.0" / "python_stdlib.zip").write_bytes(b"PK\x03\x04" + TEXT)
-    (site / "pyodide" / "1.0" / "a-1.0-py3-none-any.whl").write_bytes(b"PK\x03\x04" + TEXT)
+    (site / "pyodide" / "1.0" / "a-1.0-py3-none-any.whl").write_bytes(_wheel(zipfile.ZIP_STORED))
+    (site / "pyodide" / "1.0" / "b-1.0-py3-none-any.whl").write_bytes(_wheel(zipfile.ZIP_DEFLATED))
     (site / "logo.png").write_bytes(b"\x89PNG" + TEXT)
     (site / "noise.js").write_bytes(NOISE)
     (site / "tiny.css").write_bytes(b"a{}")
@@ -54,7 +67,7 @@ def site(tmp_path: Path) -> Path:
     return built
 
 
-@pytest.mark.parametrize("name", ["index.html", "pyodide/1.0/pyodide.asm.wasm"])
+@pytest.mark.parametrize("name", ["index.html", "pyodide/1.0/pyodide.asm.wasm", "pyodide/1.0/a-1.0-py3-none-any.whl"])
 def test_brotli_variant_decodes_to_the_original(site: Path, name: str) -> None:
     """file.br is brotli of exactly the file's bytes."""
     assert brotli.decompress((site / f"{name}.br").read_bytes()) == (site / name).read_bytes()
@@ -72,10 +85,11 @@ def test_brotli_is_smaller_than_gzip_for_text(site: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["pyodide/1.0/python_stdlib.zip", "pyodide/1.0/a-1.0-py3-none-any.whl", "logo.png", "tiny.css"]
+    "name", ["pyodide/1.0/python_stdlib.zip", "pyodide/1.0/b-1.0-py3-none-any.whl", "logo.png", "tiny.css"]
 )
 def test_no_variant_for_zip_images_or_tiny_files(site: Path, name: str) -> None:
-    """Zip files and images are compressed already; tiny files gain nothing: no variant is written."""
+    """Deflated zip files (a wheel as PyPI ships it) and images are compressed already; tiny files gain nothing:
+    no variant is written. A stored wheel gets one (above)."""
     assert not (site / f"{name}.br").exists() and not (site / f"{name}.gz").exists()
 
 

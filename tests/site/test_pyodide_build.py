@@ -10,6 +10,7 @@ from __future__ import annotations
 import _imp
 import base64
 import hashlib
+import io
 import importlib.util
 import json
 import os
@@ -23,6 +24,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import brotli
 import pytest
 
 from .sitelib import REPO
@@ -180,12 +182,30 @@ def test_every_wheel_in_the_lock_is_shipped_with_its_sha256(runtime_dir: Path, l
     assert mismatched == {}
 
 
+def test_every_wheel_is_stored_and_served_with_brotli(runtime_dir: Path, lock: dict[str, Any]) -> None:
+    """Wheels hold stored entries (scripts/build_pyodide.py) and have a brotli variant that is smaller than the wheel
+    deflated would be (what a phone downloads: scripts/precompress.py, scripts/serve.py)."""
+    for entry in lock["packages"].values():
+        wheel = runtime_dir / entry["file_name"]
+        with zipfile.ZipFile(wheel) as archive:
+            assert {i.compress_type for i in archive.infolist()} == {zipfile.ZIP_STORED}, wheel.name
+            deflated = io.BytesIO()
+            with zipfile.ZipFile(deflated, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+                for info in archive.infolist():
+                    out.writestr(info.filename, archive.read(info))
+        variant = wheel.with_name(wheel.name + ".br")
+        assert variant.is_file(), variant
+        assert brotli.decompress(variant.read_bytes()) == wheel.read_bytes()
+        assert variant.stat().st_size < len(deflated.getvalue()), wheel.name
+
+
 def test_shipped_pinned_wheels_match_the_pinned_hashes(
     runtime_dir: Path, lock: dict[str, Any], site_pins: dict[str, Any]
 ) -> None:
-    """Each third-party wheel served is the one pinned in wheels.lock: byte-identical, or that wheel byte-compiled
-    (then every other file is identical and every module is a pyc whose PEP 552 source hash is the pinned source's,
-    and the name carries its own content hash). idna is shipped compiled (scripts/build_pyodide.py says why)."""
+    """Each third-party wheel served is the one pinned in wheels.lock, its entries stored (for brotli over the whole
+    file) and perhaps byte-compiled: every other file is identical, every module is the pinned source or a pyc whose
+    PEP 552 source hash is the pinned source's, and the name carries its own content hash. idna is shipped compiled
+    (scripts/build_pyodide.py says why)."""
     problems: dict[str, str] = {}
     compiled_names = []
     for name, pin in site_pins.items():
@@ -471,6 +491,7 @@ const errors = [];
 await pyodide.loadPackage(["checklist-app", "dnspython"], { messageCallback: () => {}, errorCallback: (m) => errors.push(m) });
 console.log(pyodide.runPython(`
 import json
+import _pyodide._base
 from checklist_app import browser, schedule
 from checklist_app.tools import dnscheck as webdns
 samples = {
@@ -493,7 +514,8 @@ except ImportError:
     unknown = "ImportError"
 json.dumps({"answers": answers, "before": before, "fetched_before": fetched_before, "after": finder.loaded,
             "fetched": len(fetched), "diff": bool(diff), "mime": mime, "unknown": unknown,
-            "difflib": difflib.__file__})
+            "difflib": difflib.__file__, "docstrings": [m.__doc__ for m in (json, difflib, email.mime.text)],
+            "pyodide_doc": bool(_pyodide._base.eval_code.__doc__)})
 `));
 """
 
@@ -502,7 +524,9 @@ def test_the_pages_run_on_the_trimmed_stdlib_and_a_missing_module_falls_back(
     runtime_dir: Path, lock: dict[str, Any]
 ) -> None:
     """Every tool answers with only the trimmed zip (the fallback is never asked); a module it lacks still imports,
-    from the full zip fetched once; an import no standard library has fails as usual and fetches nothing."""
+    from the full zip fetched once, compiled like the trimmed zip's (no docstrings: email.mime.text imports
+    email.policy, which extends email._policybase's docstrings, and broke with only one side stripped); an import
+    no standard library has fails as usual and fetches nothing."""
     result = subprocess.run(
         ["node", "--input-type=module", "-e", NODE_TRIMMED, str(runtime_dir), lock["nc_stdlib"]["file_name"]],
         capture_output=True, text=True, timeout=180, check=False,
@@ -516,3 +540,5 @@ def test_the_pages_run_on_the_trimmed_stdlib_and_a_missing_module_falls_back(
     assert report["fetched"] == 1 and report["diff"] is True and report["mime"].startswith("text/plain")
     assert report["unknown"] == "ImportError"
     assert report["difflib"].startswith("/lib/python_stdlib_full.zip/")
+    # Compiled as with `python -OO` on both sides (trimmed zip and fallback), Pyodide's own package aside.
+    assert report["docstrings"] == [None, None, None] and report["pyodide_doc"] is True

@@ -6,6 +6,7 @@ import gzip
 import http.client
 import importlib.util
 import os
+import random
 import sys
 import threading
 from collections.abc import Iterator
@@ -172,7 +173,8 @@ def variant_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     runtime = site / "pyodide" / "314.0.7"
     (runtime / "wheels").mkdir(parents=True)
     (runtime / "pyodide.asm.wasm").write_bytes(WASM)
-    (runtime / "wheels" / "a-1.0-py3-none-any.whl").write_bytes(b"PK\x03\x04" + PAGE)
+    (runtime / "wheels" / "a-1.0-py3-none-any.whl").write_bytes(b"PK\x03\x04" + PAGE)  # stored entries: compressible
+    (runtime / "wheels" / "b-1.0-py3-none-any.whl").write_bytes(b"PK\x03\x04" + random.Random(3).randbytes(5000))
     precompress.precompress(site, None, jobs=1)
     (site / "sitemap.xml.gz").write_bytes(gzip.compress((site / "sitemap.xml").read_bytes()))
     assert (site / "index.html.br").is_file() and (site / "pyodide/314.0.7/pyodide.asm.wasm.br").is_file()
@@ -252,10 +254,15 @@ def test_revalidation_gets_304_with_vary(variant_port: int) -> None:
     assert (status, headers.get("vary"), body) == (304, "Accept-Encoding", b"")
 
 
-def test_wheels_are_never_compressed(variant_port: int) -> None:
-    """A wheel is a zip: sent as it is even to a br client."""
+def test_a_stored_wheel_goes_brotli_and_a_deflated_one_as_it_is(variant_port: int, variant_root: Path) -> None:
+    """Wheels are built with stored entries (scripts/build_pyodide.py): their br variant is sent and decodes to the
+    wheel itself; a wheel that does not compress (deflated entries) has no variant and is never compressed on the fly."""
+    wheels = variant_root / "pyodide/314.0.7/wheels"
     status, headers, body = _get(variant_port, "/pyodide/314.0.7/wheels/a-1.0-py3-none-any.whl", BR_AND_GZIP)
-    assert (status, "content-encoding" in headers, body[:4]) == (200, False, b"PK\x03\x04")
+    assert (status, headers.get("content-encoding")) == (200, "br")
+    assert brotli.decompress(body) == (wheels / "a-1.0-py3-none-any.whl").read_bytes()
+    status, headers, body = _get(variant_port, "/pyodide/314.0.7/wheels/b-1.0-py3-none-any.whl", BR_AND_GZIP)
+    assert (status, "content-encoding" in headers, body) == (200, False, (wheels / "b-1.0-py3-none-any.whl").read_bytes())
 
 
 @pytest.mark.parametrize("path", ["/index.html.br", "/index.html.gz", "/pyodide/314.0.7/pyodide.asm.wasm.br"])
