@@ -26,18 +26,23 @@ for POP.
 from __future__ import annotations
 
 import ipaddress
-import plistlib
 import re
-import uuid
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, cast
+from functools import cache
+from typing import TYPE_CHECKING, Literal, cast
 
 from .errors import ChecklistError
 from .hosts import _clean, normalize_domain, normalize_host
 from .provider import PROVIDER, SAMPLE_LABEL, is_example_value
 from .text import Text
+
+if TYPE_CHECKING:
+    import uuid
+    import xml.etree.ElementTree as ET
+
+# plistlib, uuid and xml.etree are imported by the two file builders only: the other tool pages import this module
+# (through checklist_app.tools) and never build a file, so they skip those imports when Python starts.
 
 __all__ = [
     "CLIENTS",
@@ -847,9 +852,17 @@ def _reverse_dns(host: str) -> str:
 
 
 _PROVIDER_DOMAIN = PROVIDER.support_email.rpartition("@")[2]
+
+
 # Deterministic UUIDs (the core has no randomness): the same input always gives the same profile, so reinstalling a
 # regenerated profile replaces the earlier one instead of adding a second.
-_UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, _PROVIDER_DOMAIN)
+@cache
+def _uuid_namespace() -> uuid.UUID:
+    import uuid
+
+    return uuid.uuid5(uuid.NAMESPACE_DNS, _PROVIDER_DOMAIN)
+
+
 _PAYLOAD_PREFIX = f"{_reverse_dns(_PROVIDER_DOMAIN)}.mail-migration"
 
 
@@ -863,6 +876,8 @@ def thunderbird_autoconfig(settings: MailSettings, *, lang: str = "ja") -> str:
     """
     if not isinstance(settings, MailSettings):
         raise ChecklistError("settings", ja="メール設定を指定してください。", en="Give the mail settings.")
+    import xml.etree.ElementTree as ET
+
     first = settings.accounts[0].new
     root = ET.Element("clientConfig", {"version": "1.1"})
     if settings.samples:
@@ -888,6 +903,8 @@ def thunderbird_autoconfig(settings: MailSettings, *, lang: str = "ja") -> str:
 
 
 def _server_elements(parent: ET.Element, server: ServerSettings) -> None:
+    import xml.etree.ElementTree as ET
+
     ET.SubElement(parent, "hostname").text = server.host
     ET.SubElement(parent, "port").text = str(server.port)
     ET.SubElement(parent, "socketType").text = "SSL" if server.security == "ssl" else "STARTTLS"
@@ -924,14 +941,17 @@ def apple_mobileconfig(settings: MailSettings, *, lang: str = "ja") -> bytes:
     """
     if not isinstance(settings, MailSettings):
         raise ChecklistError("settings", ja="メール設定を指定してください。", en="Give the mail settings.")
+    import plistlib
+    import uuid
+
     company = PROVIDER.company.get(lang)
     domains = ", ".join(dict.fromkeys(a.address_display.rpartition("@")[2] for a in settings.accounts))
     payloads: list[dict[str, object]] = []
     for account in settings.accounts:
         new = account.new
         key = f"{account.address} {new.incoming.host} {settings.protocol}"
-        payload_uuid = str(uuid.uuid5(_UUID_NAMESPACE, key)).upper()
-        account_id = str(uuid.uuid5(_UUID_NAMESPACE, "account " + _payload_key(account.address))).upper()
+        payload_uuid = str(uuid.uuid5(_uuid_namespace(), key)).upper()
+        account_id = str(uuid.uuid5(_uuid_namespace(), "account " + _payload_key(account.address))).upper()
         name = new.account_name.get(lang)
         payloads.append(
             {
@@ -959,9 +979,9 @@ def apple_mobileconfig(settings: MailSettings, *, lang: str = "ja") -> bytes:
             }
         )
     profile_key = " ".join([settings.protocol, *(a.address for a in settings.accounts)])
-    profile_uuid = str(uuid.uuid5(_UUID_NAMESPACE, "profile " + profile_key)).upper()
+    profile_uuid = str(uuid.uuid5(_uuid_namespace(), "profile " + profile_key)).upper()
     mailboxes = " ".join(sorted({_payload_key(a.address) for a in settings.accounts}))
-    profile_id = str(uuid.uuid5(_UUID_NAMESPACE, "mailboxes " + mailboxes)).upper()
+    profile_id = str(uuid.uuid5(_uuid_namespace(), "mailboxes " + mailboxes)).upper()
     display = _PROFILE_TEXT["display"].get(lang).format(company=company, domains=domains)
     description = _PROFILE_TEXT["description"].get(lang).format(company=company)
     if settings.samples:

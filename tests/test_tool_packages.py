@@ -113,3 +113,42 @@ def test_a_missing_wheel_is_caught() -> None:
     """The check can fail: the schedule tool without jpholiday does not answer."""
     allowed = _with_dependencies(sorted(tool_forms()["schedule"])) - {"jpholiday"}
     assert run_with_only("schedule", allowed)["ok"] is False
+
+
+FILE_BUILDER_MODULES = ("plistlib", "uuid", "xml.etree.ElementTree")
+IMPORTED = """
+import json, sys
+from checklist_app import browser
+from checklist_app.tools import run_tool
+answer = run_tool(sys.argv[1], json.loads(sys.argv[2]), "ja")
+print(json.dumps({"ok": answer["ok"], "modules": [m for m in json.loads(sys.argv[3]) if m in sys.modules]}))
+"""
+
+
+def imported_after(tool: str) -> dict[str, object]:
+    modules = json.dumps(FILE_BUILDER_MODULES)
+    command = [sys.executable, "-I", "-c", IMPORTED, tool, json.dumps(PARAMS[tool]), modules]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=True, timeout=60)
+    answer: dict[str, object] = json.loads(done.stdout)
+    return answer
+
+
+def test_the_hosts_page_skips_the_file_builders_imports() -> None:
+    """plistlib, uuid and xml.etree are for the mail tool's .mobileconfig and autoconfig files only: the hosts page
+    (which imports the same checklist_app.tools) starts Python without unmarshalling them."""
+    assert imported_after("hosts") == {"ok": True, "modules": []}
+
+
+@pytest.mark.parametrize("tool", ["schedule", "stafflink"])
+def test_the_planner_pages_skip_the_plist_and_xml_imports(tool: str) -> None:
+    """The planner's pages load icalendar (which imports uuid itself) but build no plist and no XML."""
+    modules = imported_after(tool)["modules"]
+    assert isinstance(modules, list)
+    assert not {"plistlib", "xml.etree.ElementTree"} & set(modules)
+
+
+def test_the_mail_tool_does_import_them() -> None:
+    """The check can fail: the mail tool builds its .mobileconfig (plistlib, uuid) with every answer."""
+    modules = imported_after("mail")["modules"]
+    assert isinstance(modules, list)
+    assert {"plistlib", "uuid"} <= set(modules)
