@@ -369,8 +369,9 @@ def _compile_stdlib(source: bytes) -> bytes:
     """The trimmed stdlib byte-compiled by Pyodide's CPython (pyodide_compile.py's compile_zip under Node), cached.
 
     Sourceless .pyc modules: a first visit imports them without compiling (measured under Node on a loaded
-    machine: loadPyodide 7.5 s instead of 20.5 s, the pages' imports 0.2 s instead of 3.5-4.2 s), for 1.21 MB
-    with brotli instead of 0.77 MB (1.40 MB before the docstrings went: scripts/pyodide_compile.py).
+    machine: loadPyodide 7.5 s instead of 20.5 s, the pages' imports 0.2 s instead of 3.5-4.2 s), for 0.91 MB
+    with brotli instead of 0.77 MB (1.40 MB before the docstrings went, 1.21 MB before the column ranges went:
+    scripts/pyodide_compile.py).
     """
     script = ROOT / "scripts" / "pyodide_compile.py"
     key = hashlib.sha256(

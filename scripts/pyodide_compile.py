@@ -18,6 +18,12 @@ packages (``_pyodide``, ``pyodide``: they read docstrings at start-up) keep ``op
 (:data:`OPTIMIZED_PACKAGES`: it has no ``assert`` and never reads a ``__doc__``; the Pyodide test run imports this
 very wheel) is compiled with ``optimize=2`` too: 211 → 190 kB with brotli, 60 kB less to unmarshal at start-up. The
 pinned wheels keep ``optimize=0`` (their code is not ours to check for asserts and docstrings).
+
+pyodide_compile.mjs starts Pyodide with ``PYTHONNODEBUGRANGES=1`` (what ``python -X no_debug_ranges`` does), so every
+code object compiled here keeps its line numbers but no column ranges: a traceback still names each file and line,
+without the ``^^^`` markers under the expression. The column tables hardly compress: without them the trimmed
+standard library is 1.21 → 0.91 MB with brotli and our wheel 217 → 160 kB. The .mjs refuses to compile if the
+runtime ignored the variable.
 """
 
 from __future__ import annotations

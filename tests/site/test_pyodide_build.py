@@ -384,7 +384,21 @@ with zipfile.ZipFile("/lib/checklist_app.whl") as wheel:
                 wrong.append(name)
 import jpholiday
 docs = {"browser": browser.__doc__, "dispatch": browser.dispatch.__doc__, "jpholiday": bool(jpholiday.is_holiday.__doc__)}
-json.dumps({"ping": ping.get("ok"), "origin": browser.__spec__.origin, "wrong": wrong, "docs": docs})
+def code_objects(code):
+    yield code
+    for const in code.co_consts:
+        if hasattr(const, "co_positions"):
+            yield from code_objects(const)
+def lines_and_columns(module, source):
+    shipped = {c.co_qualname: c for c in code_objects(module.__loader__.get_code(module.__name__))}
+    fresh = {c.co_qualname: c for c in code_objects(compile(source, "x", "exec", optimize=2))}
+    columns = sorted({p[2:] for c in shipped.values() for p in c.co_positions()} - {(None, None)})
+    same = all(sorted({l for _s, _e, l in shipped[q].co_lines()} - {None})
+               == sorted({l for _s, _e, l in fresh[q].co_lines()} - {None}) for q in fresh)
+    return {"columns": columns, "same_lines": same and set(shipped) == set(fresh), "codes": len(shipped)}
+positions = lines_and_columns(browser, open("/repo/checklist_app/browser.py", "rb").read())
+json.dumps({"ping": ping.get("ok"), "origin": browser.__spec__.origin, "wrong": wrong, "docs": docs,
+            "positions": positions})
 `));
 """
 
@@ -392,7 +406,8 @@ json.dumps({"ping": ping.get("ok"), "origin": browser.__spec__.origin, "wrong": 
 def test_pyodide_imports_the_compiled_modules_from_the_zip(runtime_dir: Path, lock: dict[str, Any]) -> None:
     """In Pyodide (Node), imported the worker's way, checklist_app comes from the .pyc inside the wheel, answers a
     ping, and every .pyc carries Pyodide's magic number and the hash of the repo's source of that module. Our package
-    is compiled with optimize=2 (no docstrings); a pinned wheel compiled by the build keeps its own."""
+    is compiled with optimize=2 (no docstrings); a pinned wheel compiled by the build keeps its own. Code objects
+    keep every line number of the source and carry no column ranges."""
     result = subprocess.run(
         ["node", "--input-type=module", "-e", NODE_ZIP_IMPORT, str(runtime_dir), str(_own_wheel(runtime_dir, lock)),
          str(REPO)],
@@ -405,6 +420,9 @@ def test_pyodide_imports_the_compiled_modules_from_the_zip(runtime_dir: Path, lo
     assert report["origin"] == "/lib/checklist_app.whl/checklist_app/browser.pyc"
     assert report["wrong"] == []
     assert report["docs"] == {"browser": None, "dispatch": None, "jpholiday": True}
+    # No column ranges (PYTHONNODEBUGRANGES at compile time: bytes), every line number as compiled from the source.
+    assert report["positions"]["codes"] > 10
+    assert report["positions"]["columns"] == [] and report["positions"]["same_lines"] is True
 
 
 def test_the_own_wheel_ships_provider_toml_byte_for_byte(runtime_dir: Path, lock: dict[str, Any]) -> None:
@@ -511,6 +529,14 @@ fetched_before = len(fetched)
 import difflib, email.mime.text  # not in the trimmed zip: a whole module and a submodule of a trimmed package
 diff = "".join(difflib.unified_diff(["a\\n"], ["b\\n"]))
 mime = email.mime.text.MIMEText("x")["Content-Type"]
+import traceback, zipfile
+try:
+    json.loads('{"a": }')
+except ValueError as error:
+    frames = [(f.filename.rsplit("/", 2)[-2:], f.lineno, f.colno) for f in traceback.extract_tb(error.__traceback__)]
+with zipfile.ZipFile("/runtime/python_stdlib.zip") as full:
+    decoder = full.read("json/decoder.py").decode().splitlines()
+stdlib_lines = [decoder[lineno - 1].strip() for where, lineno, _col in frames if where == ["json", "decoder.py"]]
 try:
     import no_such_module_anywhere
     unknown = "imported"
@@ -519,7 +545,7 @@ except ImportError:
 json.dumps({"answers": answers, "before": before, "fetched_before": fetched_before, "after": finder.loaded,
             "fetched": len(fetched), "diff": bool(diff), "mime": mime, "unknown": unknown,
             "difflib": difflib.__file__, "docstrings": [m.__doc__ for m in (json, difflib, email.mime.text)],
-            "pyodide_doc": bool(_pyodide._base.eval_code.__doc__)})
+            "pyodide_doc": bool(_pyodide._base.eval_code.__doc__), "frames": frames, "stdlib_lines": stdlib_lines})
 `));
 """
 
@@ -546,3 +572,9 @@ def test_the_pages_run_on_the_trimmed_stdlib_and_a_missing_module_falls_back(
     assert report["difflib"].startswith("/lib/python_stdlib_full.zip/")
     # Compiled as with `python -OO` on both sides (trimmed zip and fallback), Pyodide's own package aside.
     assert report["docstrings"] == [None, None, None] and report["pyodide_doc"] is True
+    # A traceback through the trimmed zip names each stdlib frame's line (the source's line there raises or calls
+    # on); no column ranges are shipped (PYTHONNODEBUGRANGES at compile time), so no frame has a column.
+    stdlib_frames = [frame for frame in report["frames"] if frame[0] == ["json", "decoder.py"]]
+    assert len(stdlib_frames) >= 2 and all(lineno and col is None for _where, lineno, col in stdlib_frames)
+    assert report["stdlib_lines"][0].startswith("obj, end = self.raw_decode(")
+    assert report["stdlib_lines"][-1].startswith("raise JSONDecodeError(")
