@@ -38,10 +38,11 @@ SOURCE = " ".join("".join(random.Random(7 + i).choices("abcdefghijklmnopqrstuvwx
 
 
 def _wheel(compression: int) -> bytes:
-    """A small wheel-like zip whose module is stored (as scripts/build_pyodide.py ships wheels) or deflated."""
+    """A small wheel-like zip whose module is stored (as scripts/build_pyodide.py ships wheels) or deflated; the
+    same bytes every time (a fixed entry date: writestr with a name would stamp the clock's, two seconds apart)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression) as archive:
-        archive.writestr("a/__init__.py", SOURCE)
+        archive.writestr(zipfile.ZipInfo("a/__init__.py", date_time=(2026, 1, 1, 0, 0, 0)), SOURCE, compression)
     return buffer.getvalue()
 
 
