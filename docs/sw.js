@@ -89,12 +89,8 @@ self.addEventListener("fetch", (event) => {
 // --- keeping what an uncontrolled page already loaded ----------------------------------------------------------
 
 async function fromHttpCache(key) {
-  try {
-    const response = await fetch(new Request(key, { cache: "only-if-cached", mode: "same-origin" }));
-    return storable(response) ? response : null;
-  } catch (error) {
-    return null; // not in the HTTP cache: not downloaded again here
-  }
+  const response = await fetch(new Request(key, { cache: "only-if-cached", mode: "same-origin" })).catch(() => null);
+  return storable(response) ? response : null; // not in the HTTP cache: not downloaded again here
 }
 
 // download: for the core runtime files, which Python needs offline. Chromium may not keep a multi-megabyte file in the HTTP
@@ -105,12 +101,8 @@ async function keepOne(key, cacheName, download = false) {
   if (await cache.match(key)) return 0;
   let response = await fromHttpCache(key);
   if (!response && download) {
-    try {
-      const fetched = await fetch(new Request(key, { mode: "same-origin" }));
-      response = storable(fetched) ? fetched : null;
-    } catch {
-      response = null; // offline already, or the server is gone: nothing to keep
-    }
+    const fetched = await fetch(new Request(key, { mode: "same-origin" })).catch(() => null); // offline: nothing to keep
+    response = storable(fetched) ? fetched : null;
   }
   if (!response) return 0;
   await put(cacheName, key, response);

@@ -135,14 +135,19 @@ globalThis.ncChecklist ??= (() => {
       next.append(el("a", { href, text: `${current.next.item}. ${current.next.title}` }));
       if (current.next.actor === "netcom") next.append(" ", el("span", { class: "nc-next__netcom", text: say("next_netcom") }));
     }
-    // The selector is rebuilt only when the list changed (a rebuild would close it under the reader's pointer).
-    const select = $("#nc-migration-select");
-    const wanted = (state.view?.migrations || []).map((m) => el("option", { value: m.id, text: m.choice }));
+    const count = paintSelect($("#nc-migration-select"), state.view);
+    const controls = $$("#nc-migration-select, #nc-rename, #nc-delete, #nc-reset, #nc-export, #nc-export-all");
+    controls.forEach((control) => (control.disabled = !count));
+  }
+
+  // A checklist selector (the checklist's, the planner's): Python's list, the shown checklist selected. It is rebuilt
+  // only when the list changed (a rebuild would close it under the reader's pointer).
+  function paintSelect(select, view) {
+    const wanted = (view?.migrations || []).map((m) => el("option", { value: m.id, text: m.choice }));
     const html = (options) => options.map((option) => option.outerHTML).join();
     if (html(wanted) !== html($$("option", select))) select.replaceChildren(...wanted);
-    select.value = state.view?.active || "";
-    const controls = $$("#nc-migration-select, #nc-rename, #nc-delete, #nc-reset, #nc-export, #nc-export-all");
-    controls.forEach((control) => (control.disabled = !wanted.length));
+    select.value = view?.active || "";
+    return wanted.length;
   }
 
   // Every checklist at a glance: Python's rows, in the order Python gives for the sort the reader picked.
@@ -177,6 +182,8 @@ globalThis.ncChecklist ??= (() => {
     const form = document.getElementById("checklist-form");
     if (form) paintChecklist(form, shown);
     for (const section of $$(".nc-step-items")) paintStep(section, shown);
+    const pick = document.getElementById("nc-plan-domain"); // the planner's: hidden without a checklist
+    if (pick) pick.closest("[data-nc-plan-pick]").hidden = !paintSelect(pick, shown.view);
     return shown;
   }
 

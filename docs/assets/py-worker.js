@@ -105,9 +105,7 @@ const slotURL = (indexURL, slot) => new URL(`../../nc-snapshot/${encodeURICompon
 
 function bounded(promise, waitMs, what) {
   let timer;
-  const late = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${waitMs / 1000} s`)), waitMs);
-  });
+  const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${waitMs / 1000} s`)), waitMs)));
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
@@ -151,12 +149,8 @@ function precompileRuntime(indexURL, done) {
   WebAssembly.instantiateStreaming = async (source, imports) => {
     const response = await source;
     if (response.url !== url) return native.call(WebAssembly, response, imports);
-    let module;
-    try {
-      module = await compiled;
-    } catch {
-      return native.call(WebAssembly, response, imports);
-    }
+    const module = await compiled.catch(() => null);
+    if (!module) return native.call(WebAssembly, response, imports);
     if (response.body) response.body.cancel().catch(() => {});
     return { module, instance: await WebAssembly.instantiate(module, imports) };
   };

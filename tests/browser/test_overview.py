@@ -1,6 +1,6 @@
 """The reseller's overview (/checklist/#overview) in real Chromium: rows painted from Python's view, sorting,
 the 要対応 filter, warnings that come and go as the dates change, the CSV and .ics exports read back by real
-parsers, the planner opened from a row and saving its dates back, and the printed page."""
+parsers, the planner opened from a row or a domain picked on it and saving its dates back, and the printed page."""
 
 from __future__ import annotations
 
@@ -43,10 +43,14 @@ def _weekday_after(day: date, weekday: int) -> date:
 
 def _three_domains(today: date) -> str:
     """Three resellers' domains: one just applied, one half-way with an agreed switch, one all but done."""
+    return document(*_domains(today))
+
+
+def _domains(today: date) -> list[dict[str, Any]]:
     switch = _switch_day_after(today + timedelta(days=40))
     done = {str(n): {"done": True, "date": (today - timedelta(days=30 - n)).isoformat()} for n in range(1, 13)}
     del done["12"]
-    return document(
+    return [
         {"id": "m-1", "domain": "alpha.example.jp", "label": "アルファ商事様", "application_date": today.isoformat()},
         {
             "id": "m-2",
@@ -58,7 +62,7 @@ def _three_domains(today: date) -> str:
             "items": {str(n): {"done": True, "date": str(today - timedelta(days=20 - n))} for n in range(1, 6)},
         },
         {"id": "m-3", "domain": "gamma.example.com", "items": done},
-    )
+    ]
 
 
 def _open(page: Page, context: BrowserContext, base_url: str, text: str, lang: str = "ja") -> None:
@@ -274,6 +278,51 @@ def test_the_planner_opens_a_domains_plan_and_saves_it_back(page: Page, context:
     wait_folded(page)
     migration = next(m for m in stored(page)["migrations"] if m["id"] == "m-2")
     assert migration["switch_date"] == later.isoformat()
+
+
+def test_the_planner_picks_a_domain_opens_its_saved_plan_and_saves_into_it(
+    page: Page, context: BrowserContext, base_url: str
+) -> None:
+    """On /tools/schedule/ itself (no link from the overview): the domains are offered above the form, the one shown
+    in the checklist opens with its saved dates, another one picked opens with its own (none left over from the
+    previous one), the save goes to the domain picked, and a reload opens what was saved."""
+    today = date.fromisoformat(browser_today(page))
+    fresh = {"id": "m-4", "domain": "delta.example.net", "label": "デルタ様"}  # no date at all: no plan yet
+    preset_storage(context, base_url, {"netcom-checklist": document(*_domains(today), fresh)})
+    page.goto(base_url + "tools/schedule/")
+    pick = page.locator("#nc-plan-domain")
+    expect(pick).to_be_visible()
+    options = pick.locator("option").all_inner_texts()  # the checklist selector's words: name and domain
+    domains = ["alpha.example.jp", "日本語.jp", "gamma.example.com", "delta.example.net"]
+    assert len(options) == 4 and all(domain in text for domain, text in zip(domains, options, strict=True)), options
+    expect(pick).to_have_value("m-1")
+    applied, switch_field = page.locator("#schedule-applied"), page.locator("#schedule-switch-date")
+    answer = page.locator("[data-nc-output=switch]")
+    expect(applied).to_have_value(today.isoformat())
+    expect(answer).to_be_visible()  # Python answered with m-1's plan, drawn with a size
+    pick.select_option("m-2")
+    expect(applied).to_have_value((today - timedelta(days=20)).isoformat())
+    expect(switch_field).to_have_value(_switch_day_after(today + timedelta(days=40)).isoformat())
+    expect(answer).to_have_text(re.compile(r"\d"))
+    later = _switch_day_after(today + timedelta(days=60))
+    switch_field.fill(later.isoformat())
+    page.click("[data-nc-save-plan]")
+    expect(page.locator("[data-nc-python-status]")).to_contain_text("ベータ様")
+    wait_folded(page)
+    saved = stored(page)
+    assert saved["active"] == "m-2"
+    assert next(m for m in saved["migrations"] if m["id"] == "m-2")["switch_date"] == later.isoformat()
+    assert next(m for m in saved["migrations"] if m["id"] == "m-1").get("switch_date") is None
+    page.reload()
+    expect(pick).to_have_value("m-2")
+    expect(switch_field).to_have_value(later.isoformat())
+    # A domain without a plan: an empty form, and the previous domain's result is no longer shown.
+    pick.select_option("m-4")
+    expect(applied).to_have_value("")
+    expect(switch_field).to_have_value("")
+    expect(answer).to_be_hidden()
+    wait_folded(page)
+    assert stored(page)["active"] == "m-4"
 
 
 def test_printed_overview_is_a_landscape_page(

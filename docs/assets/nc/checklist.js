@@ -179,8 +179,7 @@ export function setupChecklist() {
   const form = $("#checklist-form");
   for (const region of [$("#nc-message"), $("#nc-alerts")]) if (region && !region.textContent) region.hidden = true;
   $("#nc-tools")?.removeAttribute("hidden");
-  if (form) setupWorkspace();
-  if (form) setupFiles();
+  for (const setup of form ? [setupWorkspace, setupFiles] : []) setup();
   nc.listeners.push((key, entry) => {
     if (entry.edit === "domain" && entry.via !== "panel" && form) judged($("#checklist-domain"), key);
     fold();

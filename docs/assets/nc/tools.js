@@ -93,9 +93,9 @@ async function run(form) {
 }
 
 // Prefill from the fragment (#domain=…&ip=…), which never reaches the server, and answer at once.
-function prefill(forms) {
-  const given = new URLSearchParams(location.hash.slice(1));
-  for (const form of location.hash.includes("=") ? forms : []) {
+function prefill(forms, fragment = location.hash.slice(1)) {
+  const given = new URLSearchParams(fragment);
+  for (const form of fragment.includes("=") ? forms : []) {
     const names = [...new Set(given.keys())].filter((name) => form.elements.namedItem(name));
     for (const [name, values, inputs] of names.map((n) => [n, given.getAll(n), named("name", form, n)])) {
       if (inputs[0].hasAttribute("data-nc-list")) inputs[0].value = values.join("\n");
@@ -107,19 +107,31 @@ function prefill(forms) {
   }
 }
 
-// The planner saves its application and switch dates into the checklist shown (the overview's link selected it); as
-// any edit, Python folds them in and judges them (a refused date is said beside the planner's field).
-function setupSavePlan(button, form) {
+// The planner opens the plan of the checklist picked above the form: the dates Python keeps for it (its overview
+// row's planner link), or an empty form when it has no application date. The address loses the values of a link
+// followed earlier, so a reload opens the saved plan again.
+const forget = () => history.replaceState(null, "", location.pathname + location.search);
+function openPlan(form, id) {
+  forget() || form.reset();
+  $$(".nc-results", form.closest("section, .nc-tool-section") || form.parentElement).forEach((r) => r.removeAttribute("data-nc-answered"));
+  prefill([form], readState().view?.overview?.rows.find((r) => r.id === id)?.plan_url.split("#")[1] ?? "");
+}
+
+// The planner saves its application and switch dates into the checklist picked; as any edit, Python folds them in and
+// judges them (a refused date is said beside the planner's field).
+function setupSavePlan(button, form, pick) {
+  pick?.addEventListener("change", ({ target: { value } }) => record("select", { migration: value }) && openPlan(form, value));
+  if (pick?.value && !location.hash.includes("=")) openPlan(form, pick.value); // no staff link's values: the saved plan
   if (!button || (button.hidden = !readState().view?.current)) return;
   button.addEventListener("click", async () => {
     const saved = await Promise.all(["applied", "switch_date"].map((name, i) =>
       judged(form.elements[name], record(["application_date", "switch_date"][i], { value: form.elements[name].value || null }))));
+    if (saved.every(Boolean)) forget();
     $("[data-nc-python-status]").textContent = saved.every(Boolean) ? say("plan_saved", { name: readState().view?.current?.name }) : "";
   });
 }
 
 export function setupTools(forms) {
-  setupSavePlan($("[data-nc-save-plan]"), $('form[data-nc-tool="schedule"]'));
   for (const form of forms) {
     let timer = null;
     form.addEventListener("submit", (event) => event.preventDefault() || run(form));
@@ -128,4 +140,5 @@ export function setupTools(forms) {
   }
   prefill(forms);
   addEventListener("hashchange", () => prefill(forms));
+  setupSavePlan($("[data-nc-save-plan]"), $('form[data-nc-tool="schedule"]'), $("#nc-plan-domain"));
 }
