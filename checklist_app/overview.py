@@ -194,6 +194,13 @@ _ICS_EVENTS: dict[str, Text] = {
     "cancellation": Text("現ホスティング業者のご解約日", "Old hosting contract ends"),
 }
 _ICS_NAME = Text("移行の予定（全ドメイン）", "Migration dates (all domains)")
+# The warnings a calendar event carries (marked in its title, said in its description): those about its own date.
+_ICS_WARNINGS: dict[str, tuple[str, ...]] = {
+    "notice": ("notice_late",),
+    "switch": ("switch_day", "cancellation_early"),
+    "cancellation": ("cancellation_early",),
+}
+_ICS_CHECK = Text("要確認", "Check")
 
 
 def _day(value: Any) -> date | None:
@@ -450,7 +457,9 @@ def to_ics(rows: Iterable[Row], lang: str, *, dtstamp: datetime, uid_domain: str
 
     A UID is the event kind and the checklist's id (which never changes, even when its domain is corrected), so
     importing a later export updates the events instead of adding copies (a changed date moves its event). Rows
-    without an agreed date add nothing for it.
+    without an agreed date add nothing for it. An event whose date has a warning (a switch day the company cannot
+    do, a ご解約日 too early, a notice deadline passed) is marked 要確認 / Check in its title and says the warning in
+    its description: the calendar never shows such a date as settled.
     Written here (RFC 5545: escaped texts, lines folded at 75 octets, CRLF) rather than with icalendar, which the
     checklist page does not load; the tests read it back with icalendar.
     """
@@ -473,13 +482,16 @@ def to_ics(rows: Iterable[Row], lang: str, *, dtstamp: datetime, uid_domain: str
         for kind, day in (("notice", row.notice_by), ("switch", row.switch), ("cancellation", row.cancellation)):
             if day is None:
                 continue
+            warned = [w.text.get(lang) for w in row.warnings if w.code in _ICS_WARNINGS[kind]]
+            check = f"{_ICS_CHECK.get(lang)}: " if warned else ""
             lines += [
                 "BEGIN:VEVENT",
                 f"UID:overview-{kind}-{m.id}@{uid_domain}",
                 f"DTSTAMP:{stamp}",
                 f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
                 f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
-                f"SUMMARY:{_ics_text(f'{_ICS_EVENTS[kind].get(lang)} [{name}]')}",
+                f"SUMMARY:{_ics_text(f'{check}{_ICS_EVENTS[kind].get(lang)} [{name}]')}",
+                *([f"DESCRIPTION:{_ics_text(chr(10).join(warned))}"] if warned else []),
                 "TRANSP:TRANSPARENT",
                 "END:VEVENT",
             ]

@@ -494,6 +494,31 @@ def test_ics_a_changed_switch_date_keeps_its_uid_and_moves_the_event() -> None:
     assert after[uid].decoded("dtstart") == date(2027, 1, 21)  # type: ignore[attr-defined]
 
 
+def test_ics_marks_an_event_whose_date_has_a_warning() -> None:
+    """A switch on a Saturday with a ご解約日 only a week later: both events say 要確認 and why; the notice deadline
+    (none: the company does not switch on that day) and a row without warnings stay plain."""
+    saturday = date(2027, 1, 23)
+    risky = dated(fresh("risky.example.jp", "m-1"), switch_date=saturday, cancellation_date=saturday + timedelta(7))
+    fine = dated(fresh("fine.example.jp", "m-2"), switch_date=MONDAY, cancellation_date=MONDAY + timedelta(days=20))
+    rows = [row_of(risky, None), row_of(fine, None)]
+    assert {w.code for w in rows[0].warnings} >= {"switch_day", "cancellation_early"} and not rows[1].warnings
+    for lang in ("ja", "en"):
+        found = events(to_ics(rows, lang, dtstamp=STAMP))
+        check = "要確認: " if lang == "ja" else "Check: "
+        switch, cancel = (
+            found["overview-switch-m-1@net-com.example"],
+            found["overview-cancellation-m-1@net-com.example"],
+        )
+        texts = {w.code: w.text.get(lang) for w in rows[0].warnings}
+        assert str(switch["summary"]).startswith(check)  # type: ignore[index]
+        assert set(str(switch["description"]).split("\n")) == {texts["switch_day"], texts["cancellation_early"]}  # type: ignore[index]
+        assert str(cancel["summary"]).startswith(check)  # type: ignore[index]
+        assert str(cancel["description"]) == texts["cancellation_early"]  # type: ignore[index]
+        assert "overview-notice-m-1@net-com.example" not in found
+        for uid in [uid for uid in found if uid.endswith("-m-2@net-com.example")]:
+            assert not str(found[uid]["summary"]).startswith(check) and "description" not in found[uid]  # type: ignore[index,operator]
+
+
 def test_ics_needs_a_time_stamp_with_a_zone() -> None:
     with pytest.raises(ChecklistError) as caught:
         to_ics([], "ja", dtstamp=datetime(2026, 12, 1))
