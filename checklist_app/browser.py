@@ -132,6 +132,7 @@ def _plan_url(row: Row) -> str:
     fields = {name: day.isoformat() for name, day in dates.items() if day is not None}
     if migration.domain:
         fields["domain"] = migration.domain
+    fields["checklist"] = migration.id  # the planner's picker shows it: its save goes to this checklist
     return f"../tools/schedule/#{urlencode(fields, quote_via=quote)}"
 
 

@@ -140,14 +140,15 @@ globalThis.ncChecklist ??= (() => {
     controls.forEach((control) => (control.disabled = !count));
   }
 
-  // A checklist selector (the checklist's, the planner's): Python's list, the shown checklist selected. It is rebuilt
-  // only when the list changed (a rebuild would close it under the reader's pointer).
-  function paintSelect(select, view) {
-    const wanted = (view?.migrations || []).map((m) => el("option", { value: m.id, text: m.choice }));
-    const html = (options) => options.map((option) => option.outerHTML).join();
+  // A checklist selector: Python's list, rebuilt only when it changed (a rebuild would close it under the reader's
+  // pointer). The checklist's shows the checklist shown; the planner's (`none`: its first option) keeps the choice.
+  function paintSelect(select, view, none) {
+    const options = (view?.migrations || []).map((m) => el("option", { value: m.id, text: m.choice }));
+    const [wanted, value] = none ? [[el("option", { value: "", text: none }), ...options], select.value] : [options, view?.active || ""];
+    const html = (list) => list.map((option) => option.outerHTML).join();
     if (html(wanted) !== html($$("option", select))) select.replaceChildren(...wanted);
-    select.value = view?.active || "";
-    return wanted.length;
+    select.value = value;
+    return options.length;
   }
 
   // Every checklist at a glance: Python's rows, in the order Python gives for the sort the reader picked.
@@ -183,7 +184,7 @@ globalThis.ncChecklist ??= (() => {
     if (form) paintChecklist(form, shown);
     for (const section of $$(".nc-step-items")) paintStep(section, shown);
     const pick = document.getElementById("nc-plan-domain"); // the planner's: hidden without a checklist
-    if (pick) pick.closest("[data-nc-plan-pick]").hidden = !paintSelect(pick, shown.view);
+    if (pick) pick.closest("[data-nc-plan-pick]").hidden = !paintSelect(pick, shown.view, pick.dataset.ncNone);
     return shown;
   }
 

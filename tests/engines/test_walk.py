@@ -2,7 +2,8 @@
 
 One walk, the same in each engine (tests/engines/drivers.py): on a fresh profile the customer types a domain and
 ticks items while Python is still starting, reloads, sees Python start cold and then from its memory snapshot,
-ticks an item on a step page and finds it on the checklist, and gets an answer from each tool that is *drawn*:
+ticks an item on a step page and finds it on the checklist (and its row in the overview, and its name in the
+planner's picker), and gets an answer from each tool that is *drawn*:
 a box with a size, on screen, topmost at its centre — not only text in the DOM. No page may throw, reject a
 promise unhandled, fail to load a resource or violate the strict CSP.
 
@@ -145,6 +146,9 @@ def test_customer_walk(engine: Engine, probe_url: str) -> None:
     wait_drawn(engine, "#done-1", timeout=STEP_S, what="item 1's box")
     status = engine.js("return document.querySelector('#status-1').textContent;")
     assert status == "完了", status
+    # The reseller's overview shows the domain's row, drawn, with Python's count.
+    row = wait_drawn(engine, "#nc-overview-table tbody tr", timeout=STEP_S, what="overview row")
+    assert DOMAIN in row["text"] and "2 / 12" in row["text"], row
     engine.wait_for("return document.documentElement.dataset.ncSnapshot || null;", timeout=SNAPSHOT_S,
                     what="snapshot stored")  # fmt: skip
     assert engine.js("return document.documentElement.dataset.ncSnapshot;") == "stored"
@@ -192,6 +196,9 @@ def test_customer_walk(engine: Engine, probe_url: str) -> None:
 
     engine.goto(probe_url + "tools/schedule/")
     wait_python(engine)
+    # The planner offers the customer's checklist above its form, none chosen: the form is the customer's.
+    pick = wait_drawn(engine, "#nc-plan-domain", timeout=STEP_S, what="planner's domain picker")
+    assert DOMAIN in pick["text"] and engine.js("return document.querySelector('#nc-plan-domain').value;") == "", pick
     # A date field is set as its picker would (typing into a date input differs per engine and locale).
     engine.js(
         "const f = document.querySelector('#schedule-applied'); f.value = args[0];"
@@ -199,8 +206,18 @@ def test_customer_walk(engine: Engine, probe_url: str) -> None:
         "2027-01-12",
     )
     submit_tool(engine, "schedule")
-    box = wait_drawn(engine, '[data-nc-tool="schedule"] [data-nc-primary]', timeout=STEP_S, what="schedule answer")
+    answer = '[data-nc-tool="schedule"] [data-nc-primary]'
+    box = wait_drawn(engine, answer, timeout=STEP_S, what="schedule answer")
     assert "2027" in box["text"], box
+    # Picked (as its list would), the checklist's plan opens (row 1's date is its application date) and is answered.
+    engine.js(
+        "const s = document.querySelector('#nc-plan-domain'); s.value = s.options[1].value;"
+        " s.dispatchEvent(new Event('change', {bubbles: true}));"
+    )
+    engine.wait_for("const v = document.querySelector('#schedule-applied').value; return v && v !== args[0];",
+                    "2027-01-12", timeout=STEP_S, what="the checklist's plan opened")  # fmt: skip
+    engine.wait_for(DRAWN + f"return {IS_DRAWN} && box.text !== args[1];", answer, box["text"], timeout=STEP_S,
+                    what="the plan's answer drawn")  # fmt: skip
     assert_clean(engine, "schedule tool")
 
     # 6. The hosts and mail pages were left right after their answers, while their snapshots were still being

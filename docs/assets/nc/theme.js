@@ -20,9 +20,7 @@ export function fixThemeA11y() {
       const scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
       if (scrolls && !wrap.hasAttribute("role")) {
         const caption = wrap.closest("article") && wrap.previousElementSibling;
-        Object.assign(wrap, { tabIndex: 0 });
-        wrap.setAttribute("role", "region");
-        wrap.setAttribute("aria-label", caption?.textContent.trim().slice(0, 80) || "table");
+        Object.assign(wrap, { tabIndex: 0, role: "region", ariaLabel: caption?.textContent.trim().slice(0, 80) || "table" });
       } else if (!scrolls && wrap.getAttribute("role") === "region") {
         wrap.removeAttribute("tabindex");
         wrap.removeAttribute("role");

@@ -82,14 +82,14 @@ async function fetchFor(form, answer) {
 }
 
 async function run(form) {
+  const turn = (form.ncTurn = (form.ncTurn ?? 0) + 1); // a later run (or a plan opened) makes this answer stale
   for (const slot of $$("[data-nc-error-for]", form)) [slot.textContent, slot.hidden] = ["", true];
   for (const input of $$("[aria-invalid]", form)) input.removeAttribute("aria-invalid");
-  const ask = () => python.call({ op: "tool", tool: form.dataset.ncTool, params: params(form) });
   const answer = await python.busy($("[type=submit]", form) || form, async () => {
-    const first = await ask();
+    const first = await python.call({ op: "tool", tool: form.dataset.ncTool, params: params(form) });
     return first.ok && first.fetch ? fetchFor(form, first) : first;
   });
-  showAnswer(form, form.closest("section, .nc-tool-section") || form.parentElement, answer);
+  if (turn === form.ncTurn) showAnswer(form, form.closest("section, .nc-tool-section") || form.parentElement, answer);
 }
 
 // Prefill from the fragment (#domain=…&ip=…), which never reaches the server, and answer at once.
@@ -108,26 +108,28 @@ function prefill(forms, fragment = location.hash.slice(1)) {
 }
 
 // The planner opens the plan of the checklist picked above the form: the dates Python keeps for it (its overview
-// row's planner link), or an empty form when it has no application date. The address loses the values of a link
-// followed earlier, so a reload opens the saved plan again.
+// row's planner link, which names the checklist), or an empty form when it has no application date. The address
+// loses the values of a link followed earlier, so a reload does not bring them back.
 const forget = () => history.replaceState(null, "", location.pathname + location.search);
 function openPlan(form, id) {
   forget() || form.reset();
+  form.ncTurn = (form.ncTurn ?? 0) + 1; // an answer still on its way for the values shown before is not drawn
   $$(".nc-results", form.closest("section, .nc-tool-section") || form.parentElement).forEach((r) => r.removeAttribute("data-nc-answered"));
   prefill([form], readState().view?.overview?.rows.find((r) => r.id === id)?.plan_url.split("#")[1] ?? "");
 }
 
-// The planner saves its application and switch dates into the checklist picked; as any edit, Python folds them in and
-// judges them (a refused date is said beside the planner's field).
+// The planner saves its application and switch dates into the checklist picked (or named by the overview's link);
+// as any edit, Python folds them in and judges them (a refused date is said beside the planner's field).
 function setupSavePlan(button, form, pick) {
-  pick?.addEventListener("change", ({ target: { value } }) => record("select", { migration: value }) && openPlan(form, value));
-  if (pick?.value && !location.hash.includes("=")) openPlan(form, pick.value); // no staff link's values: the saved plan
-  if (!button || (button.hidden = !readState().view?.current)) return;
-  button.addEventListener("click", async () => {
-    const saved = await Promise.all(["applied", "switch_date"].map((name, i) =>
-      judged(form.elements[name], record(["application_date", "switch_date"][i], { value: form.elements[name].value || null }))));
-    if (saved.every(Boolean)) forget();
-    $("[data-nc-python-status]").textContent = saved.every(Boolean) ? say("plan_saved", { name: readState().view?.current?.name }) : "";
+  if (pick) pick.value = new URLSearchParams(location.hash.slice(1)).get("checklist") || "";
+  const show = () => button && (button.hidden = !pick?.value);
+  pick?.addEventListener("change", ({ target: { value } }) => show() || (value && record("select", { migration: value }) && openPlan(form, value)));
+  show();
+  button?.addEventListener("click", async () => {
+    const saved = await Promise.all(["applied", "switch_date"].map((name, i) => judged(form.elements[name],
+      record(["application_date", "switch_date"][i], { value: form.elements[name].value || null, migration: pick.value }))));
+    // Saved: the address forgets the link's values (a reload must not bring back what the plan no longer says).
+    $("[data-nc-python-status]").textContent = saved.every(Boolean) && !forget() ? say("plan_saved", { name: readState().view?.current?.name }) : "";
   });
 }
 
